@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh clone: installs what it needs (scripts/setup.sh), then runs
+# unit, integration and end-to-end tests against a real livekit-server and Redis on loopback.
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+bash "$LKG_ROOT/scripts/setup.sh"
+cd "$LKG_ROOT"
+exec npx vitest run "$@"

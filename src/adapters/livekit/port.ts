@@ -1,0 +1,166 @@
+/**
+ * The LiveKit port: everything the engine and the kinds need from a LiveKit server, as plain data.
+ * Two implementations pass one contract suite (test/contract): the SDK adapter against a real
+ * server, and an in-memory fake for fast engine tests.
+ *
+ * Every method throws `LiveKitError` (src/core/errors.ts) and nothing else.
+ */
+import type {
+  LiveEgress,
+  LiveIngress,
+  LiveParticipant,
+  LiveRoom,
+  LiveSipDispatchRule,
+  LiveSipInboundTrunk,
+  LiveSipOutboundTrunk,
+  ParticipantPermissions,
+  TrackSource,
+} from '../../core/live.ts';
+
+export interface AgentDispatchInput {
+  agentName: string;
+  metadata?: string;
+}
+
+export interface CreateRoomInput {
+  name: string;
+  /** Seconds; 0 or absent means the server default. */
+  emptyTimeout?: number;
+  departureTimeout?: number;
+  maxParticipants?: number;
+  metadata?: string;
+  minPlayoutDelay?: number;
+  maxPlayoutDelay?: number;
+  syncStreams?: boolean;
+  agents?: AgentDispatchInput[];
+}
+
+export interface UpdateParticipantInput {
+  permission?: Partial<ParticipantPermissions>;
+  attributes?: Record<string, string>;
+  metadata?: string;
+  name?: string;
+}
+
+export type EncodingPreset =
+  | 'H264_720P_30'
+  | 'H264_720P_60'
+  | 'H264_1080P_30'
+  | 'H264_1080P_60'
+  | 'PORTRAIT_H264_720P_30'
+  | 'PORTRAIT_H264_720P_60'
+  | 'PORTRAIT_H264_1080P_30'
+  | 'PORTRAIT_H264_1080P_60'
+  | 'PASSTHROUGH';
+
+export interface AdvancedEncoding {
+  width?: number;
+  height?: number;
+  depth?: number;
+  framerate?: number;
+  audioCodec?: 'opus' | 'aac';
+  audioBitrate?: number;
+  audioFrequency?: number;
+  videoCodec?: 'h264_baseline' | 'h264_main' | 'h264_high' | 'vp8';
+  videoBitrate?: number;
+  keyFrameInterval?: number;
+}
+
+/** Storage with secrets already resolved (the spec layer resolves `fromEnv`/`fromFile`). */
+export type EgressStorage =
+  | {
+      type: 's3';
+      bucket: string;
+      region?: string;
+      endpoint?: string;
+      accessKey?: string;
+      secret?: string;
+      sessionToken?: string;
+      forcePathStyle?: boolean;
+    }
+  | { type: 'gcp'; bucket: string; credentials?: string }
+  | { type: 'azure'; accountName: string; accountKey: string; containerName: string }
+  | {
+      type: 'aliOSS';
+      bucket: string;
+      region?: string;
+      endpoint?: string;
+      accessKey: string;
+      secret: string;
+    };
+
+export type EgressOutput =
+  | {
+      type: 'file';
+      fileType?: 'mp4' | 'ogg' | 'mp3';
+      filepath?: string;
+      disableManifest?: boolean;
+      storage?: EgressStorage;
+    }
+  | { type: 'stream'; protocol: 'rtmp' | 'srt' | 'websocket'; urls: string[] }
+  | {
+      type: 'segments';
+      filenamePrefix?: string;
+      playlistName?: string;
+      livePlaylistName?: string;
+      segmentDuration?: number;
+      storage?: EgressStorage;
+    }
+  | {
+      type: 'images';
+      captureInterval?: number;
+      width?: number;
+      height?: number;
+      filenamePrefix?: string;
+      storage?: EgressStorage;
+    };
+
+export type EgressSource =
+  | { type: 'roomComposite'; layout?: string; audioOnly?: boolean; videoOnly?: boolean; customBaseUrl?: string }
+  | { type: 'participant'; identity: string; screenShare?: boolean }
+  | { type: 'trackComposite'; audioTrackId?: string; videoTrackId?: string }
+  | { type: 'web'; url: string; audioOnly?: boolean; videoOnly?: boolean; awaitStartSignal?: boolean };
+
+export interface StartEgressInput {
+  /** The room the egress records; for `web` sources, the room it belongs to for bookkeeping. */
+  roomName: string;
+  source: EgressSource;
+  encoding?: { preset: EncodingPreset } | { advanced: AdvancedEncoding };
+  outputs: EgressOutput[];
+}
+
+export interface CallOptions {
+  /** Overrides the adapter's default request timeout for this call (milliseconds). */
+  timeoutMs?: number;
+}
+
+export interface LiveKitPort {
+  // Rooms
+  listRooms(names?: readonly string[]): Promise<LiveRoom[]>;
+  /** Returns the room; on an active room LiveKit returns it unchanged and ignores the new settings. */
+  createRoom(input: CreateRoomInput): Promise<LiveRoom>;
+  /** A room that does not exist counts as deleted. */
+  deleteRoom(name: string): Promise<void>;
+  updateRoomMetadata(name: string, metadata: string): Promise<LiveRoom>;
+
+  // Participants
+  listParticipants(room: string): Promise<LiveParticipant[]>;
+  updateParticipant(room: string, identity: string, input: UpdateParticipantInput): Promise<LiveParticipant>;
+  mutePublishedTrack(room: string, identity: string, trackSid: string, muted: boolean): Promise<void>;
+  removeParticipant(room: string, identity: string): Promise<void>;
+
+  // Egress (needs Redis on the server)
+  /** Every page. */
+  listEgress(filter?: { roomName?: string; egressId?: string; active?: boolean }): Promise<LiveEgress[]>;
+  /** Not idempotent and never retried: callers reconcile a lost answer by listing. */
+  startEgress(input: StartEgressInput, opts?: CallOptions): Promise<LiveEgress>;
+  stopEgress(egressId: string, opts?: CallOptions): Promise<LiveEgress>;
+
+  // Ingress, SIP (need Redis on the server). Signatures are completed by the adapter issue.
+  listIngress(filter?: { roomName?: string; ingressId?: string }): Promise<LiveIngress[]>;
+  listSipInboundTrunks(): Promise<LiveSipInboundTrunk[]>;
+  listSipOutboundTrunks(): Promise<LiveSipOutboundTrunk[]>;
+  listSipDispatchRules(): Promise<LiveSipDispatchRule[]>;
+}
+
+export type { TrackSource };

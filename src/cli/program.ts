@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { reportError } from './errors-to-exit.ts';
+import { ExitCode } from './exit-codes.ts';
+import type { CliIO } from './io.ts';
+import { registerCommands } from './commands/index.ts';
+
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+/** A command's action resolves to its exit code; the program stores it here. */
+export interface CommandContext {
+  io: CliIO;
+  setExitCode(code: number): void;
+}
+
+export function buildProgram(ctx: CommandContext): Command {
+  const program = new Command('livekit-gitops')
+    .description('GitOps for LiveKit: validate, plan and apply YAML specs; reconcile continuously.')
+    .version(packageVersion(), '-v, --version')
+    .option('--config <file>', 'project config file', 'livekit-gitops.yaml')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => ctx.io.stdout(s),
+      writeErr: (s) => ctx.io.stderr(s),
+    });
+  registerCommands(program, ctx);
+  return program;
+}
+
+/** Runs the CLI and returns the exit code. Nothing below this prints or exits. */
+export async function run(argv: readonly string[], io: CliIO): Promise<number> {
+  let exitCode: number = ExitCode.ok;
+  const program = buildProgram({ io, setExitCode: (c) => (exitCode = c) });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end through here with exit code 0.
+      return err.exitCode === 0 ? ExitCode.ok : ExitCode.error;
+    }
+    const reported = reportError(err, Boolean(io.env['LKG_DEBUG']));
+    io.stderr(reported.message + '\n');
+    return reported.exitCode;
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * Observed LiveKit state as plain data: what the adapter reads and what the pure core diffs against.
+ * No SDK classes cross this line (int64s are numbers of milliseconds, enums are string unions).
+ */
+
+export type TrackSource = 'camera' | 'microphone' | 'screen_share' | 'screen_share_audio' | 'unknown';
+
+export type ParticipantKind = 'standard' | 'ingress' | 'egress' | 'sip' | 'agent' | 'connector' | 'bridge';
+
+export interface LiveRoom {
+  sid: string;
+  name: string;
+  emptyTimeout: number;
+  departureTimeout: number;
+  maxParticipants: number;
+  metadata: string;
+  numParticipants: number;
+  numPublishers: number;
+  activeRecording: boolean;
+  /** Unix milliseconds. */
+  creationTimeMs: number;
+}
+
+export interface ParticipantPermissions {
+  canSubscribe: boolean;
+  canPublish: boolean;
+  canPublishData: boolean;
+  canPublishSources: TrackSource[];
+  hidden: boolean;
+  canUpdateMetadata: boolean;
+  canSubscribeMetrics: boolean;
+}
+
+export interface LiveTrack {
+  sid: string;
+  name: string;
+  type: 'audio' | 'video' | 'data' | 'unknown';
+  source: TrackSource;
+  muted: boolean;
+}
+
+export interface LiveParticipant {
+  sid: string;
+  identity: string;
+  name: string;
+  kind: ParticipantKind;
+  state: 'joining' | 'joined' | 'active' | 'disconnected';
+  metadata: string;
+  attributes: Record<string, string>;
+  /** Unix milliseconds. */
+  joinedAtMs: number;
+  permission: ParticipantPermissions | undefined;
+  tracks: LiveTrack[];
+  isPublisher: boolean;
+}
+
+export type EgressStatus =
+  | 'starting'
+  | 'active'
+  | 'ending'
+  | 'complete'
+  | 'failed'
+  | 'aborted'
+  | 'limit_reached';
+
+export interface EgressFileResult {
+  filename: string;
+  location: string;
+  /** Bytes. */
+  size: number;
+  /** Milliseconds. */
+  durationMs: number;
+}
+
+export interface EgressStreamResult {
+  url: string;
+  status: 'active' | 'finished' | 'failed';
+  error: string;
+}
+
+export interface LiveEgress {
+  egressId: string;
+  roomName: string;
+  roomId: string;
+  status: EgressStatus;
+  /** Which request started it: `roomComposite`, `participant`, `trackComposite`, `web`, `track`. */
+  source: string;
+  /** Unix milliseconds; 0 when not yet set. */
+  startedAtMs: number;
+  endedAtMs: number;
+  updatedAtMs: number;
+  error: string;
+  fileResults: EgressFileResult[];
+  streamResults: EgressStreamResult[];
+}
+
+export interface LiveIngress {
+  ingressId: string;
+  name: string;
+  inputType: 'rtmp' | 'whip' | 'url';
+  roomName: string;
+  participantIdentity: string;
+  participantName: string;
+  participantMetadata: string;
+  enableTranscoding: boolean;
+  url: string;
+  /** The stream key is a credential: the adapter returns it, renderers must redact it. */
+  streamKey: string;
+  enabled: boolean;
+}
+
+export interface LiveSipInboundTrunk {
+  sipTrunkId: string;
+  name: string;
+  metadata: string;
+  numbers: string[];
+  allowedAddresses: string[];
+  allowedNumbers: string[];
+  authUsername: string;
+  /** Credential: redacted by renderers. */
+  authPassword: string;
+  krispEnabled: boolean;
+}
+
+export interface LiveSipOutboundTrunk {
+  sipTrunkId: string;
+  name: string;
+  metadata: string;
+  address: string;
+  transport: 'auto' | 'udp' | 'tcp' | 'tls';
+  numbers: string[];
+  authUsername: string;
+  authPassword: string;
+}
+
+export interface LiveSipDispatchRule {
+  sipDispatchRuleId: string;
+  name: string;
+  metadata: string;
+  trunkIds: string[];
+  hidePhoneNumber: boolean;
+  attributes: Record<string, string>;
+  rule:
+    | { type: 'direct'; roomName: string; pin: string }
+    | { type: 'individual'; roomPrefix: string; pin: string }
+    | { type: 'callee'; roomPrefix: string; pin: string; randomize: boolean };
+}
