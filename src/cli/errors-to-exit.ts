@@ -17,21 +17,27 @@ export interface ReportedError {
 
 /** The one boundary that turns a thrown error into an exit code and a message. */
 export function reportError(err: unknown, debug: boolean): ReportedError {
-  if (err instanceof StalePlanError) return { exitCode: ExitCode.stalePlan, message: `Error: ${err.message}` };
+  if (err instanceof StalePlanError)
+    return { exitCode: ExitCode.stalePlan, message: `Error: ${err.message}` };
   if (err instanceof LockHeldError) {
     const h = err.holder;
-    const who = h ? `\n  Lock ID: ${h.id}\n  Held by: ${h.who}\n  Operation: ${h.operation}\n  Since: ${h.created}` : '';
+    const who = h
+      ? `\n  Lock ID: ${h.id}\n  Held by: ${h.who}\n  Operation: ${h.operation}\n  Since: ${h.created}`
+      : '';
     return { exitCode: ExitCode.lockHeld, message: `Error: ${err.message}${who}` };
   }
-  if (err instanceof GitHubError) return { exitCode: ExitCode.githubFailed, message: `Error: ${err.message}` };
-  if (err instanceof InvalidSpecsError) return { exitCode: ExitCode.error, message: `Error: ${err.message}` };
+  if (err instanceof GitHubError)
+    return { exitCode: ExitCode.githubFailed, message: `Error: ${err.message}` };
+  if (err instanceof InvalidSpecsError)
+    return { exitCode: ExitCode.error, message: `Error: ${err.message}` };
   if (err instanceof UsageError || err instanceof SafetyRefusal) {
     return { exitCode: ExitCode.error, message: `Error: ${err.message}` };
   }
   if (err instanceof LiveKitError) {
     return { exitCode: ExitCode.error, message: `Error: LiveKit ${err.kind}: ${err.message}` };
   }
-  const detail = err instanceof Error ? (debug ? (err.stack ?? err.message) : err.message) : String(err);
+  const detail =
+    err instanceof Error ? (debug ? (err.stack ?? err.message) : err.message) : String(err);
   return {
     exitCode: ExitCode.error,
     message: `Internal error: ${detail}\nThis is a bug in livekit-gitops; please report it (set LKG_DEBUG=1 for a stack trace).`,

@@ -5,13 +5,7 @@
 
 /** What went wrong when talking to LiveKit, independent of the SDK's own error classes. */
 export type LiveKitErrorKind =
-  | 'not_found'
-  | 'invalid'
-  | 'unauthenticated'
-  | 'unavailable'
-  | 'timeout'
-  | 'conflict'
-  | 'internal';
+  'not_found' | 'invalid' | 'unauthenticated' | 'unavailable' | 'timeout' | 'conflict' | 'internal';
 
 export class LiveKitError extends Error {
   override readonly name = 'LiveKitError';

@@ -3,9 +3,11 @@
  * No SDK classes cross this line (int64s are numbers of milliseconds, enums are string unions).
  */
 
-export type TrackSource = 'camera' | 'microphone' | 'screen_share' | 'screen_share_audio' | 'unknown';
+export type TrackSource =
+  'camera' | 'microphone' | 'screen_share' | 'screen_share_audio' | 'unknown';
 
-export type ParticipantKind = 'standard' | 'ingress' | 'egress' | 'sip' | 'agent' | 'connector' | 'bridge';
+export type ParticipantKind =
+  'standard' | 'ingress' | 'egress' | 'sip' | 'agent' | 'connector' | 'bridge';
 
 export interface LiveRoom {
   sid: string;
@@ -55,13 +57,7 @@ export interface LiveParticipant {
 }
 
 export type EgressStatus =
-  | 'starting'
-  | 'active'
-  | 'ending'
-  | 'complete'
-  | 'failed'
-  | 'aborted'
-  | 'limit_reached';
+  'starting' | 'active' | 'ending' | 'complete' | 'failed' | 'aborted' | 'limit_reached';
 
 export interface EgressFileResult {
   filename: string;

@@ -116,10 +116,22 @@ export type EgressOutput =
     };
 
 export type EgressSource =
-  | { type: 'roomComposite'; layout?: string; audioOnly?: boolean; videoOnly?: boolean; customBaseUrl?: string }
+  | {
+      type: 'roomComposite';
+      layout?: string;
+      audioOnly?: boolean;
+      videoOnly?: boolean;
+      customBaseUrl?: string;
+    }
   | { type: 'participant'; identity: string; screenShare?: boolean }
   | { type: 'trackComposite'; audioTrackId?: string; videoTrackId?: string }
-  | { type: 'web'; url: string; audioOnly?: boolean; videoOnly?: boolean; awaitStartSignal?: boolean };
+  | {
+      type: 'web';
+      url: string;
+      audioOnly?: boolean;
+      videoOnly?: boolean;
+      awaitStartSignal?: boolean;
+    };
 
 export interface StartEgressInput {
   /** The room the egress records; for `web` sources, the room it belongs to for bookkeeping. */
@@ -145,13 +157,26 @@ export interface LiveKitPort {
 
   // Participants
   listParticipants(room: string): Promise<LiveParticipant[]>;
-  updateParticipant(room: string, identity: string, input: UpdateParticipantInput): Promise<LiveParticipant>;
-  mutePublishedTrack(room: string, identity: string, trackSid: string, muted: boolean): Promise<void>;
+  updateParticipant(
+    room: string,
+    identity: string,
+    input: UpdateParticipantInput,
+  ): Promise<LiveParticipant>;
+  mutePublishedTrack(
+    room: string,
+    identity: string,
+    trackSid: string,
+    muted: boolean,
+  ): Promise<void>;
   removeParticipant(room: string, identity: string): Promise<void>;
 
   // Egress (needs Redis on the server)
   /** Every page. */
-  listEgress(filter?: { roomName?: string; egressId?: string; active?: boolean }): Promise<LiveEgress[]>;
+  listEgress(filter?: {
+    roomName?: string;
+    egressId?: string;
+    active?: boolean;
+  }): Promise<LiveEgress[]>;
   /** Not idempotent and never retried: callers reconcile a lost answer by listing. */
   startEgress(input: StartEgressInput, opts?: CallOptions): Promise<LiveEgress>;
   stopEgress(egressId: string, opts?: CallOptions): Promise<LiveEgress>;
