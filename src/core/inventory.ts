@@ -1,0 +1,51 @@
+/**
+ * The state document: what the tool owns and protects. Stored by a state backend (local file or
+ * Redis); read by the pure core to decide what it may change or delete.
+ */
+
+export interface OwnedObject {
+  /** The plan address, e.g. `room.all-hands`. */
+  address: string;
+  kind: string;
+  name: string;
+  /** Server id where LiveKit assigns one (room sid, ingress id, SIP trunk id). */
+  serverId?: string;
+  /** Hash of the spec last applied to it. */
+  specHash?: string;
+  /** ISO time it was created or adopted. */
+  since: string;
+}
+
+export interface Protection {
+  address: string;
+  /** Why it may not be deleted; `preventDestroy` stays in state after the spec is removed. */
+  reason: 'preventDestroy';
+  since: string;
+}
+
+/**
+ * A non-idempotent call that was started but whose answer has not been recorded yet
+ * (e.g. StartEgress). Written before the call, resolved by listing afterwards.
+ */
+export interface PendingOperation {
+  address: string;
+  operation: string;
+  startedAt: string;
+  /** Enough to recognise the result when listing (e.g. room name and a request fingerprint). */
+  match: Record<string, string>;
+}
+
+export interface StateDocument {
+  version: 1;
+  /** Random id fixed when the state is first created; a saved plan must match it. */
+  lineage: string;
+  /** Increments on every write. */
+  serial: number;
+  owned: Record<string, OwnedObject>;
+  protections: Record<string, Protection>;
+  pending: Record<string, PendingOperation>;
+}
+
+export function emptyState(lineage: string): StateDocument {
+  return { version: 1, lineage, serial: 0, owned: {}, protections: {}, pending: {} };
+}
