@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 // livekit-server + Redis that the global setup starts on loopback (never skipped).
 export default defineConfig({
   test: {
+    reporters: ['default', './test/harness/summary-reporter.ts'],
     projects: [
       {
         extends: true,
