@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import { hostname, userInfo } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { LockInfo } from '../../core/errors.ts';
+import type { LockRequest } from './backend.ts';
+
+/** `user@host` of this process, as Terraform records it. */
+export function defaultWho(): string {
+  let user = 'unknown';
+  try {
+    user = userInfo().username;
+  } catch {
+    // No passwd entry (some containers): keep "unknown".
+  }
+  return `${user}@${hostname()}`;
+}
+
+export function newLockInfo(op: LockRequest): LockInfo {
+  return {
+    id: randomUUID(),
+    who: op.who ?? defaultWho(),
+    operation: op.operation,
+    created: new Date().toISOString(),
+  };
+}
+
+export function parseLockInfo(text: string | null | undefined): LockInfo | undefined {
+  if (!text) return undefined;
+  try {
+    const v = JSON.parse(text) as Partial<LockInfo>;
+    if (typeof v.id !== 'string') return undefined;
+    return {
+      id: v.id,
+      who: String(v.who ?? 'unknown'),
+      operation: String(v.operation ?? 'unknown'),
+      created: String(v.created ?? ''),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Calls `attempt` until it yields a value or `waitMs` has passed (then returns undefined).
+ * Polls at most every `pollMs`; the loop is bounded by the deadline.
+ */
+export async function retryUntil<T>(
+  attempt: () => Promise<T | undefined>,
+  waitMs: number,
+  pollMs = 200,
+): Promise<T | undefined> {
+  const deadline = Date.now() + Math.max(0, waitMs);
+  for (;;) {
+    const got = await attempt();
+    if (got !== undefined) return got;
+    const left = deadline - Date.now();
+    if (left <= 0) return undefined;
+    await sleep(Math.min(pollMs, left));
+  }
+}
