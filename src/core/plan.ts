@@ -77,6 +77,12 @@ export interface Plan {
   changes: ResourceChange[];
   held: HeldChange[];
   warnings: string[];
+  /**
+   * State-only intents the executor records on apply even when nothing in LiveKit changes:
+   * addresses whose spec now declares preventDestroy (protect) or explicitly no longer does
+   * (unprotect). Removing a spec never unprotects (design.md section 5).
+   */
+  protections?: { protect: string[]; unprotect: string[] };
 }
 
 export interface PlanSummary {
