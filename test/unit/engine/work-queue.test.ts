@@ -93,7 +93,7 @@ describe('engine/work-queue', () => {
       workers: 1,
       baseDelayMs: 1,
       maxDelayMs: 4,
-      process: (k) => {
+      process: () => {
         calls++;
         return calls <= 3 ? Promise.reject(new Error('not yet')) : Promise.resolve();
       },
