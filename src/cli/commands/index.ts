@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../program.ts';
+import { registerState } from './state.ts';
 
 /** Every command registers itself here, one file each. */
-export function registerCommands(_program: Command, _ctx: CommandContext): void {}
+export function registerCommands(program: Command, ctx: CommandContext): void {
+  registerState(program, ctx);
+}
