@@ -141,6 +141,53 @@ export interface StartEgressInput {
   outputs: EgressOutput[];
 }
 
+export interface IngressInput {
+  name: string;
+  inputType: 'rtmp' | 'whip' | 'url';
+  roomName: string;
+  participantIdentity: string;
+  participantName?: string;
+  participantMetadata?: string;
+  enableTranscoding?: boolean;
+  /** Source URL, for `inputType: 'url'` only. */
+  url?: string;
+  enabled?: boolean;
+}
+
+/** What UpdateIngress can change in place (the input type and URL cannot change). */
+export type IngressUpdate = Omit<IngressInput, 'inputType' | 'url'>;
+
+export interface SipInboundTrunkInput {
+  name: string;
+  metadata?: string;
+  numbers: string[];
+  allowedAddresses?: string[];
+  allowedNumbers?: string[];
+  authUsername?: string;
+  /** Resolved secret; never logged. */
+  authPassword?: string;
+  krispEnabled?: boolean;
+}
+
+export interface SipOutboundTrunkInput {
+  name: string;
+  metadata?: string;
+  address: string;
+  transport?: 'auto' | 'udp' | 'tcp' | 'tls';
+  numbers: string[];
+  authUsername?: string;
+  authPassword?: string;
+}
+
+export interface SipDispatchRuleInput {
+  name: string;
+  metadata?: string;
+  trunkIds?: string[];
+  hidePhoneNumber?: boolean;
+  attributes?: Record<string, string>;
+  rule: LiveSipDispatchRule['rule'];
+}
+
 export interface CallOptions {
   /** Overrides the adapter's default request timeout for this call (milliseconds). */
   timeoutMs?: number;
@@ -181,11 +228,36 @@ export interface LiveKitPort {
   startEgress(input: StartEgressInput, opts?: CallOptions): Promise<LiveEgress>;
   stopEgress(egressId: string, opts?: CallOptions): Promise<LiveEgress>;
 
-  // Ingress, SIP (need Redis on the server). Signatures are completed by the adapter issue.
+  // Ingress (needs Redis on the server). Create is not retried (not idempotent: ids are server-made).
   listIngress(filter?: { roomName?: string; ingressId?: string }): Promise<LiveIngress[]>;
+  createIngress(input: IngressInput): Promise<LiveIngress>;
+  updateIngress(ingressId: string, input: IngressUpdate): Promise<LiveIngress>;
+  /** An ingress that does not exist counts as deleted. */
+  deleteIngress(ingressId: string): Promise<void>;
+
+  // SIP (needs Redis on the server). Updates replace the whole object; creates are not retried.
   listSipInboundTrunks(): Promise<LiveSipInboundTrunk[]>;
+  createSipInboundTrunk(input: SipInboundTrunkInput): Promise<LiveSipInboundTrunk>;
+  updateSipInboundTrunk(
+    sipTrunkId: string,
+    input: SipInboundTrunkInput,
+  ): Promise<LiveSipInboundTrunk>;
   listSipOutboundTrunks(): Promise<LiveSipOutboundTrunk[]>;
+  createSipOutboundTrunk(input: SipOutboundTrunkInput): Promise<LiveSipOutboundTrunk>;
+  updateSipOutboundTrunk(
+    sipTrunkId: string,
+    input: SipOutboundTrunkInput,
+  ): Promise<LiveSipOutboundTrunk>;
+  /** Inbound or outbound; one that does not exist counts as deleted. */
+  deleteSipTrunk(sipTrunkId: string): Promise<void>;
   listSipDispatchRules(): Promise<LiveSipDispatchRule[]>;
+  createSipDispatchRule(input: SipDispatchRuleInput): Promise<LiveSipDispatchRule>;
+  updateSipDispatchRule(
+    sipDispatchRuleId: string,
+    input: SipDispatchRuleInput,
+  ): Promise<LiveSipDispatchRule>;
+  /** A rule that does not exist counts as deleted. */
+  deleteSipDispatchRule(sipDispatchRuleId: string): Promise<void>;
 }
 
 export type { TrackSource };
