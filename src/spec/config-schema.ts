@@ -1,0 +1,90 @@
+import Type, { type Static } from 'typebox';
+import { closed, duration, SCHEMA_BASE } from './schema-common.ts';
+
+export const ProjectConfigSchema = closed(
+  {
+    specPaths: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), {
+        minItems: 1,
+        description: 'Spec files or directories (default [rooms]).',
+      }),
+    ),
+    stateDir: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: 'Local state directory (default .livekit-gitops).',
+      }),
+    ),
+    statusDir: Type.Optional(
+      Type.String({ minLength: 1, description: 'Status files directory (default status).' }),
+    ),
+    state: Type.Optional(
+      closed({
+        backend: Type.Optional(
+          Type.Enum(['file', 'redis'], { description: 'Where state lives (default file).' }),
+        ),
+        redis: Type.Optional(
+          closed({
+            address: Type.String({ minLength: 1, description: 'host:port of Redis.' }),
+            keyPrefix: Type.Optional(
+              Type.String({ description: 'Key prefix (default livekit-gitops:).' }),
+            ),
+          }),
+        ),
+      }),
+    ),
+    prune: Type.Optional(
+      Type.Boolean({ description: 'Delete owned objects whose spec is gone (default false).' }),
+    ),
+    maxDeletes: Type.Optional(
+      Type.Integer({ minimum: 0, description: 'Refuse applies deleting more (default 10).' }),
+    ),
+    concurrency: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 256, description: 'Parallel API calls (default 16).' }),
+    ),
+    daemon: Type.Optional(
+      closed({
+        listen: Type.Optional(
+          Type.String({
+            pattern: '^[^\\s:]+:[0-9]{1,5}$',
+            description: 'HOST:PORT of the HTTP listener (default 127.0.0.1:8080).',
+          }),
+        ),
+        interval: Type.Optional(duration('Resync interval (default 5m).')),
+        webhookPath: Type.Optional(
+          Type.String({ pattern: '^/', description: 'Webhook path (default /webhook).' }),
+        ),
+      }),
+    ),
+  },
+  {
+    $id: `${SCHEMA_BASE}config.json`,
+    title: 'livekit-gitops.yaml',
+    description: 'Project configuration; every field is optional.',
+  },
+);
+
+export type ProjectConfigInput = Static<typeof ProjectConfigSchema>;
+
+/** The config with every default filled in. */
+export interface ProjectConfig {
+  specPaths: string[];
+  stateDir: string;
+  statusDir: string;
+  state: { backend: 'file' | 'redis'; redis?: { address: string; keyPrefix: string } };
+  prune: boolean;
+  maxDeletes: number;
+  concurrency: number;
+  daemon: { listen: string; interval: string; webhookPath: string };
+}
+
+export const DEFAULT_CONFIG: ProjectConfig = {
+  specPaths: ['rooms'],
+  stateDir: '.livekit-gitops',
+  statusDir: 'status',
+  state: { backend: 'file' },
+  prune: false,
+  maxDeletes: 10,
+  concurrency: 16,
+  daemon: { listen: '127.0.0.1:8080', interval: '5m', webhookPath: '/webhook' },
+};

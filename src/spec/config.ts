@@ -1,0 +1,108 @@
+/** The optional project config file, validated with the same machinery as specs. */
+import path from 'node:path';
+import { diagnostic, sortDiagnostics, type Diagnostic } from '../core/diagnostics.ts';
+import { validator } from './ajv.ts';
+import {
+  DEFAULT_CONFIG,
+  ProjectConfigSchema,
+  type ProjectConfig,
+  type ProjectConfigInput,
+} from './config-schema.ts';
+import { parseDuration } from './duration.ts';
+import { parseYaml } from './parse-yaml.ts';
+import { makeLocator } from './positions.ts';
+import { readSpecFile } from './read-files.ts';
+import { schemaDiagnostics } from './schema-errors.ts';
+
+export const CONFIG_FILE = 'livekit-gitops.yaml';
+
+export interface ConfigResult {
+  config: ProjectConfig;
+  /** Absolute path of the file read, undefined when none was. */
+  file: string | undefined;
+  diagnostics: Diagnostic[];
+}
+
+export function applyDefaults(input: ProjectConfigInput): ProjectConfig {
+  const backend = input.state?.backend ?? (input.state?.redis ? 'redis' : 'file');
+  const state: ProjectConfig['state'] = { backend };
+  if (input.state?.redis) {
+    state.redis = {
+      address: input.state.redis.address,
+      keyPrefix: input.state.redis.keyPrefix ?? 'livekit-gitops:',
+    };
+  }
+  return {
+    specPaths: input.specPaths ?? DEFAULT_CONFIG.specPaths,
+    stateDir: input.stateDir ?? DEFAULT_CONFIG.stateDir,
+    statusDir: input.statusDir ?? DEFAULT_CONFIG.statusDir,
+    state,
+    prune: input.prune ?? DEFAULT_CONFIG.prune,
+    maxDeletes: input.maxDeletes ?? DEFAULT_CONFIG.maxDeletes,
+    concurrency: input.concurrency ?? DEFAULT_CONFIG.concurrency,
+    daemon: {
+      listen: input.daemon?.listen ?? DEFAULT_CONFIG.daemon.listen,
+      interval: input.daemon?.interval ?? DEFAULT_CONFIG.daemon.interval,
+      webhookPath: input.daemon?.webhookPath ?? DEFAULT_CONFIG.daemon.webhookPath,
+    },
+  };
+}
+
+/**
+ * Reads `file` (default `livekit-gitops.yaml` in cwd). A missing default file is fine (defaults);
+ * a missing file named explicitly is an error. Never throws for bad input.
+ */
+export async function loadConfig(cwd: string, file?: string): Promise<ConfigResult> {
+  const abs = path.resolve(cwd, file ?? CONFIG_FILE);
+  const read = await readSpecFile(abs, cwd);
+  if (!('text' in read)) {
+    if (read.code === 'E_NOT_FOUND' && file === undefined) {
+      return { config: applyDefaults({}), file: undefined, diagnostics: [] };
+    }
+    return { config: applyDefaults({}), file: abs, diagnostics: [read] };
+  }
+  const parsed = parseYaml(read.text, read.display);
+  const diagnostics = [...parsed.diagnostics];
+  const docs = parsed.documents.filter((d) => d.value !== null && d.value !== undefined);
+  const first = docs[0];
+  if (diagnostics.length > 0 || !first)
+    return { config: applyDefaults({}), file: abs, diagnostics };
+  const locate = makeLocator(first.doc, parsed.lineCounter);
+  if (docs.length > 1) {
+    const second = docs[1]!;
+    diagnostics.push(
+      diagnostic('E_YAML_SYNTAX', 'the config file holds one document', {
+        file: read.display,
+        line: second.line,
+        col: second.col,
+      }),
+    );
+  }
+  const validate = validator(ProjectConfigSchema);
+  if (!validate(first.value)) {
+    diagnostics.push(...schemaDiagnostics(validate.errors ?? [], read.display, locate));
+    return { config: applyDefaults({}), file: abs, diagnostics: sortDiagnostics(diagnostics) };
+  }
+  const input = first.value as ProjectConfigInput;
+  if (input.daemon?.interval !== undefined && parseDuration(input.daemon.interval) === 0) {
+    diagnostics.push(
+      diagnostic(
+        'E_DURATION',
+        'daemon.interval must be longer than 0',
+        { file: read.display, ...locate(['daemon', 'interval']) },
+        { path: 'daemon.interval' },
+      ),
+    );
+  }
+  if (input.state?.backend === 'redis' && !input.state.redis) {
+    diagnostics.push(
+      diagnostic(
+        'E_MISSING_FIELD',
+        'state.backend is redis but state.redis.address is missing',
+        { file: read.display, ...locate(['state']) },
+        { path: 'state.redis' },
+      ),
+    );
+  }
+  return { config: applyDefaults(input), file: abs, diagnostics: sortDiagnostics(diagnostics) };
+}
