@@ -12,7 +12,7 @@ import type { DiffContext, DiffOutcome } from '../../core/kind-planner.ts';
 import type { LiveRoom } from '../../core/live.ts';
 import type { ChangeAction, HeldChange, JsonValue, ResourceChange } from '../../core/plan.ts';
 import { roomAddress, type DesiredRoom } from './desired.ts';
-import { isWindowOpen } from './schedule.ts';
+import { isOpenAt } from './schedule.ts';
 
 export interface RoomDiffContext extends DiffContext {
   /** Live participants in the room (0 when absent). */
@@ -199,7 +199,7 @@ export function diffRoom(
   ctx: RoomDiffContext,
 ): DiffOutcome {
   if (desired === undefined) return live === undefined ? {} : diffRemoved(live, ctx);
-  const shouldExist = isWindowOpen(desired.schedule, ctx.now).open;
+  const shouldExist = isOpenAt(desired.schedule, ctx.now);
   if (!shouldExist) return live === undefined ? {} : diffClosedWindow(desired, live, ctx);
   if (live === undefined) {
     const scheduled = desired.schedule !== undefined && desired.schedule.length > 0;

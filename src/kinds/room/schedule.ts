@@ -96,6 +96,12 @@ function earliestStartAfter(schedule: readonly ScheduleWindow[], at: Date): Date
   return earliest;
 }
 
+/** Just the yes/no of isWindowOpen, without searching for edges (what the plan needs). */
+export function isOpenAt(schedule: readonly ScheduleWindow[] | undefined, now: Date): boolean {
+  if (schedule === undefined || schedule.length === 0) return true;
+  return schedule.some((window, index) => covering(window, index, now) !== undefined);
+}
+
 /** Whether any window is open at `now`. No schedule (or an empty one) means always open. */
 export function isWindowOpen(
   schedule: readonly ScheduleWindow[] | undefined,
