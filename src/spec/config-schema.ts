@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { closed, duration, SCHEMA_BASE } from './schema-common.ts';
+import { closed, duration, SCHEMA_BASE, SecretRef } from './schema-common.ts';
 
 export const ProjectConfigSchema = closed(
   {
@@ -71,7 +71,14 @@ export interface ProjectConfig {
   specPaths: string[];
   stateDir: string;
   statusDir: string;
-  state: { backend: 'file' | 'redis'; redis?: { address: string; keyPrefix: string } };
+  state: {
+    backend: 'file' | 'redis';
+    redis?: {
+      address: string;
+      keyPrefix: string;
+      password?: { fromEnv: string } | { fromFile: string };
+    };
+  };
   prune: boolean;
   maxDeletes: number;
   concurrency: number;
