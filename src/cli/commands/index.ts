@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../program.ts';
 import { registerState } from './state.ts';
+import { registerValidate } from './validate.ts';
 
 /** Every command registers itself here, one file each. */
 export function registerCommands(program: Command, ctx: CommandContext): void {
   registerState(program, ctx);
+  registerValidate(program, ctx);
 }
