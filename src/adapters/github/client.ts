@@ -129,7 +129,8 @@ function isRequestError(err: unknown): err is RequestErrorLike {
 export function toGitHubError(err: unknown, what: string, ctx: GitHubClientContext): GitHubError {
   if (err instanceof GitHubError) return err;
   const where = `${ctx.repo.owner}/${ctx.repo.name} at ${ctx.apiUrl}`;
-  if (!isRequestError(err) || err.status === 0) {
+  // Octokit reports a transport failure (refused, DNS, TLS) as a 500 without a response.
+  if (!isRequestError(err) || err.status === 0 || err.response === undefined) {
     const cause = err instanceof Error ? describeCause(err) : String(err);
     const msg = `GitHub request failed (${what}): could not reach ${where}: ${cause}`;
     return new GitHubError(scrubToken(msg, ctx.token), 0);

@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../program.ts';
+import { registerGitHub } from './github.ts';
 import { registerState } from './state.ts';
 import { registerValidate } from './validate.ts';
 
 /** Every command registers itself here, one file each. */
 export function registerCommands(program: Command, ctx: CommandContext): void {
+  registerGitHub(program, ctx);
   registerState(program, ctx);
   registerValidate(program, ctx);
 }

@@ -1,0 +1,198 @@
+/**
+ * `github comment` and `github status`: the plan as one sticky PR comment per target and as a
+ * commit status on the PR's head. Context comes from the GitHub Actions environment; flags
+ * override it. A failed post is a GitHubError, which the boundary maps to exit code 5.
+ */
+import { appendFileSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import { createGitHubClient, type GitHubClient } from '../../adapters/github/client.ts';
+import {
+  buildCommentBody,
+  checkTarget,
+  defaultTarget,
+} from '../../adapters/github/comment-body.ts';
+import {
+  planStatusStates,
+  setPlanStatus,
+  type PlanStatusState,
+} from '../../adapters/github/commit-status.ts';
+import {
+  readGitHubContext,
+  requirePr,
+  requireSha,
+  type GitHubContextFlags,
+  type GitHubRunContext,
+} from '../../adapters/github/context.ts';
+import { ensurePlanComment } from '../../adapters/github/sticky-comment.ts';
+import { UsageError } from '../../core/errors.ts';
+import type { Plan } from '../../core/plan.ts';
+import { summaryLine } from '../../core/plan-summary.ts';
+import { renderPlanMarkdown } from '../../core/render-markdown.ts';
+import { parseSavedPlan } from '../../core/saved-plan.ts';
+import { ExitCode } from '../exit-codes.ts';
+import type { CommandContext } from '../program.ts';
+import { packageVersion } from '../program.ts';
+
+interface CommonFlags extends GitHubContextFlags {
+  target: string;
+}
+
+interface CommentFlags extends CommonFlags {
+  plan?: string;
+  markdown?: string;
+  author?: string;
+}
+
+interface StatusFlags extends CommonFlags {
+  state?: PlanStatusState;
+  plan?: string;
+  planExitCode?: string;
+  description?: string;
+  targetUrl?: string;
+}
+
+/** The job summary allows 1 MiB per step; the comment's own cap is applied separately. */
+const stepSummaryChars = 900_000;
+
+function addContextOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      '--target <name>',
+      'what the plan is for (one comment and status per target)',
+      defaultTarget,
+    )
+    .option('--pr <number>', 'pull request number (default: from GITHUB_EVENT_PATH)')
+    .option('--sha <sha>', 'commit to report on (default: the PR head, else GITHUB_SHA)')
+    .option('--repo <owner/name>', 'repository (default: GITHUB_REPOSITORY)')
+    .option(
+      '--api-url <url>',
+      'REST API URL, e.g. https://ghe.example.com/api/v3 (default: GITHUB_API_URL)',
+    )
+    .option('--token-env <VAR>', 'environment variable holding the token', 'GITHUB_TOKEN');
+}
+
+export function registerGitHub(program: Command, ctx: CommandContext): void {
+  const github = program
+    .command('github')
+    .description('post the plan to GitHub: a sticky pull-request comment and a commit status');
+
+  addContextOptions(
+    github
+      .command('comment')
+      .description('post or update the plan as one sticky comment on the pull request')
+      .argument('[paths...]', 'spec paths to plan (use --plan with a saved plan instead)')
+      .option('--plan <file>', 'saved plan (plan --out plan.json)')
+      .option('--markdown <file>', 'an already rendered markdown plan')
+      .option('--author <login>', 'only treat comments by this login as ours'),
+  ).action(async (paths: string[], flags: CommentFlags) => {
+    ctx.setExitCode(await runComment(ctx, paths, flags));
+  });
+
+  addContextOptions(
+    github
+      .command('status')
+      .description('set the plan commit status (livekit-gitops/plan[/TARGET]) on the head commit')
+      .addOption(new Option('--state <state>', 'status to set').choices([...planStatusStates]))
+      .option('--plan <file>', 'saved plan: its summary line is the description')
+      .option(
+        '--plan-exit-code <n>',
+        "derive the state from `plan --detailed-exitcode`'s exit code",
+      )
+      .option('--description <text>', 'description (at most 140 characters are kept)')
+      .option('--target-url <url>', 'link of the status (default: the workflow run)'),
+  ).action(async (flags: StatusFlags) => {
+    ctx.setExitCode(await runStatus(ctx, flags));
+  });
+}
+
+function client(ctx: CommandContext, run: GitHubRunContext): GitHubClient {
+  return createGitHubClient(run, {
+    userAgent: `livekit-gitops/${packageVersion()}`,
+    logger: { warn: (m) => ctx.io.stderr(`Warning: ${m}\n`) },
+  });
+}
+
+function readPlan(ctx: CommandContext, file: string): Plan {
+  return parseSavedPlan(readText(ctx, file, 'plan'));
+}
+
+function readText(ctx: CommandContext, file: string, what: string): string {
+  try {
+    return readFileSync(resolve(ctx.io.cwd, file), 'utf8');
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    throw new UsageError(`cannot read the ${what} file ${file}: ${why}`);
+  }
+}
+
+async function runComment(
+  ctx: CommandContext,
+  paths: string[],
+  flags: CommentFlags,
+): Promise<number> {
+  const target = checkTarget(flags.target);
+  if (paths.length > 0 || (!flags.plan && !flags.markdown))
+    throw new UsageError(
+      'github comment needs a saved plan: run `plan --out plan.json`, then `github comment --plan plan.json` (or pass --markdown FILE).',
+    );
+  const run = readGitHubContext(ctx.io.env, flags);
+  const pr = requirePr(run);
+  const plan = flags.plan ? readPlan(ctx, flags.plan) : undefined;
+  const render = (maxChars: number): string =>
+    plan
+      ? renderPlanMarkdown(plan, {
+          maxChars,
+          ...(target !== defaultTarget ? { target } : {}),
+          ...(run.runUrl ? { fullPlanUrl: run.runUrl } : {}),
+        })
+      : readText(ctx, flags.markdown ?? '', 'markdown');
+
+  // The job summary first: it holds the full plan even when the comment must be truncated.
+  if (run.stepSummaryPath)
+    appendFileSync(run.stepSummaryPath, render(stepSummaryChars).trimEnd() + '\n\n');
+  const body = buildCommentBody({
+    target,
+    markdown: render(60_000),
+    headSha: run.sha,
+    runUrl: run.runUrl,
+  });
+  const res = await ensurePlanComment(client(ctx, run), { pr, target, body, author: flags.author });
+  ctx.io.stdout(`Plan comment ${res.action} on pull request #${pr}: ${res.htmlUrl}\n`);
+  return ExitCode.ok;
+}
+
+/** Derived states follow `plan --detailed-exitcode`: 0 (no changes) and 2 (changes) pass, the rest fail. */
+function deriveStatus(
+  ctx: CommandContext,
+  flags: StatusFlags,
+): { state: PlanStatusState; description: string } {
+  const plan = (): Plan | undefined => (flags.plan ? readPlan(ctx, flags.plan) : undefined);
+  let state = flags.state;
+  if (!state && flags.planExitCode !== undefined) {
+    const code = Number(flags.planExitCode);
+    if (!Number.isInteger(code))
+      throw new UsageError(`--plan-exit-code must be a number, not ${flags.planExitCode}`);
+    state = code === ExitCode.ok || code === ExitCode.changes ? 'success' : 'failure';
+  }
+  if (!state && flags.plan) state = 'success';
+  if (!state) throw new UsageError('github status needs --state, --plan-exit-code or --plan');
+  if (flags.description) return { state, description: flags.description };
+  if (state === 'pending') return { state, description: 'Planning…' };
+  if (state === 'success') {
+    const p = plan();
+    return { state, description: p ? summaryLine(p) : 'Plan succeeded.' };
+  }
+  return { state, description: 'Plan failed: invalid specs or an error; see the workflow run.' };
+}
+
+async function runStatus(ctx: CommandContext, flags: StatusFlags): Promise<number> {
+  const target = checkTarget(flags.target);
+  const { state, description } = deriveStatus(ctx, flags);
+  const run = readGitHubContext(ctx.io.env, flags);
+  const sha = requireSha(run);
+  const targetUrl = flags.targetUrl ?? run.runUrl;
+  const res = await setPlanStatus(client(ctx, run), { sha, target, state, description, targetUrl });
+  ctx.io.stdout(`Commit status ${res.context}=${state} on ${sha.slice(0, 12)}: ${description}\n`);
+  return ExitCode.ok;
+}
