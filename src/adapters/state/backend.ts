@@ -50,7 +50,9 @@ export interface StateLock {
   /**
    * Applies `fn` to the latest document and writes it. Concurrent calls are coalesced into
    * one write (group commit); each resolves only once its change is durable. `fn` must not
-   * mutate the document before throwing.
+   * mutate the document before throwing, and the resolved document must not be mutated (it
+   * is the lock's cached copy). Callers that need not wait for durability before starting
+   * their next action may keep the promise and await it later: writes then batch better.
    */
   update(fn: StateUpdater): Promise<StateDocument>;
   release(): Promise<void>;

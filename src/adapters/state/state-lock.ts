@@ -70,7 +70,9 @@ export function createStateLock(driver: LockDriver): LockHandle {
     while (queue.length > 0) {
       const batch = queue;
       queue = [];
-      let doc = structuredClone(await latest());
+      // Updaters edit the cached document in place (a clone per batch costs more than the
+      // write for big states); a failed write drops the cache so the next batch rereads.
+      let doc = await latest();
       const applied: Pending[] = [];
       for (const p of batch) {
         try {
@@ -85,6 +87,7 @@ export function createStateLock(driver: LockDriver): LockHandle {
         const written = await persist(doc);
         for (const p of applied) p.resolve(written);
       } catch (err) {
+        current = undefined;
         for (const p of applied) p.reject(err);
       }
     }
