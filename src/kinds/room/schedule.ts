@@ -52,10 +52,26 @@ function cronFor(window: ScheduleWindow): Cron {
   return cron;
 }
 
+/**
+ * Memo of latest starts: a plan evaluates thousands of rooms that share a few schedules at one
+ * instant, and croner's backwards search costs ~0.15 ms a call. Bounded, cleared when full.
+ */
+const latestCache = new Map<string, Date | undefined>();
+const LATEST_CACHE_MAX = 10_000;
+
 /** The latest cron start at or before `at` (croner's previousRuns is strictly before, to the second). */
 function latestStartAtOrBefore(window: ScheduleWindow, at: Date): Date | undefined {
-  const reference = new Date(Math.floor(at.getTime() / 1000) * 1000 + 1000);
-  return cronFor(window).previousRuns(1, reference)[0];
+  const second = Math.floor(at.getTime() / 1000);
+  const key = `${window.timezone ?? 'UTC'}\u0000${window.start}\u0000${second}`;
+  if (latestCache.has(key)) {
+    // A copy: callers receive Dates they may keep or change.
+    const cached = latestCache.get(key);
+    return cached === undefined ? undefined : new Date(cached.getTime());
+  }
+  const start = cronFor(window).previousRuns(1, new Date((second + 1) * 1000))[0];
+  if (latestCache.size >= LATEST_CACHE_MAX) latestCache.clear();
+  latestCache.set(key, start);
+  return start === undefined ? undefined : new Date(start.getTime());
 }
 
 function nextStartAfter(window: ScheduleWindow, at: Date): Date | undefined {
