@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { LockInfo } from '../../core/errors.ts';
-import type { LockRequest } from './backend.ts';
+import { LockHeldError, UsageError, type LockInfo } from '../../core/errors.ts';
+import type { AcquireOptions, LockRequest, StateBackend } from './backend.ts';
 
 /** `user@host` of this process, as Terraform records it. */
 export function defaultWho(): string {
@@ -57,4 +57,36 @@ export async function retryUntil<T>(
     if (left <= 0) return undefined;
     await sleep(Math.min(pollMs, left));
   }
+}
+
+/**
+ * Gives storage failures (unreachable Redis, unreadable file) a message the user can act on;
+ * lock and usage errors pass through unchanged.
+ */
+export function storageError(where: string, err: unknown): Error {
+  if (err instanceof LockHeldError || err instanceof UsageError) return err;
+  const detail = err instanceof Error ? err.message : String(err);
+  return new UsageError(`state backend ${where}: ${detail}`, { cause: err });
+}
+
+/** Wraps every method of a backend so its failures go through {@link storageError}. */
+export function withStorageErrors(backend: StateBackend): StateBackend {
+  const where = backend.describe();
+  const wrap =
+    <A extends unknown[], R>(fn: (...a: A) => Promise<R>) =>
+    async (...a: A): Promise<R> => {
+      try {
+        return await fn(...a);
+      } catch (err) {
+        throw storageError(where, err);
+      }
+    };
+  return {
+    describe: () => where,
+    read: wrap(() => backend.read()),
+    acquireLock: wrap((op: LockRequest, opts?: AcquireOptions) => backend.acquireLock(op, opts)),
+    forceUnlock: wrap((id: string) => backend.forceUnlock(id)),
+    currentLock: wrap(() => backend.currentLock()),
+    close: () => backend.close(),
+  };
 }

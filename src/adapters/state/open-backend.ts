@@ -1,6 +1,7 @@
 import { UsageError } from '../../core/errors.ts';
 import type { StateBackend } from './backend.ts';
 import { createFileBackend } from './file-backend.ts';
+import { withStorageErrors } from './lock-info.ts';
 import { createRedisBackend } from './redis-backend.ts';
 
 export interface StateConfig {
@@ -16,18 +17,22 @@ export const DEFAULT_STATE_DIR = '.livekit-gitops';
 
 export function openStateBackend(config: StateConfig, cwd: string): StateBackend {
   if (config.backend === 'file') {
-    return createFileBackend({
-      dir: config.dir ?? DEFAULT_STATE_DIR,
-      cwd,
-      ...(config.lockTtlMs !== undefined ? { staleMs: config.lockTtlMs } : {}),
-    });
+    return withStorageErrors(
+      createFileBackend({
+        dir: config.dir ?? DEFAULT_STATE_DIR,
+        cwd,
+        ...(config.lockTtlMs !== undefined ? { staleMs: config.lockTtlMs } : {}),
+      }),
+    );
   }
   if (config.backend === 'redis') {
     if (!config.redis?.address) throw new UsageError('the redis state backend needs an address');
-    return createRedisBackend({
-      ...config.redis,
-      ...(config.lockTtlMs !== undefined ? { ttlMs: config.lockTtlMs } : {}),
-    });
+    return withStorageErrors(
+      createRedisBackend({
+        ...config.redis,
+        ...(config.lockTtlMs !== undefined ? { ttlMs: config.lockTtlMs } : {}),
+      }),
+    );
   }
   throw new UsageError(`unknown state backend "${String(config.backend)}" (file or redis)`);
 }

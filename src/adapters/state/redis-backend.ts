@@ -54,6 +54,26 @@ export function createRedisBackend(opts: RedisBackendOptions): StateBackend {
     enableOfflineQueue: true,
   });
   const where = `redis ${host}:${port} ${stateKey}`;
+  // Connection errors reach callers through the failed commands; without a listener ioredis
+  // would print them itself.
+  let lastConnError: Error | undefined;
+  client.on('error', (err: Error) => (lastConnError = err));
+  client.on('ready', () => (lastConnError = undefined));
+
+  /** Says why Redis is unreachable rather than ioredis's "max retries per request". */
+  function explain(err: unknown): Error {
+    if (!(err instanceof Error)) return new Error(String(err));
+    if (err.name !== 'MaxRetriesPerRequestError') return err;
+    return new Error(
+      `cannot reach Redis at ${host}:${port}: ${lastConnError?.message ?? 'no reply'}`,
+      {
+        cause: err,
+      },
+    );
+  }
+  function guard<A extends unknown[], R>(fn: (...a: A) => Promise<R>) {
+    return (...a: A): Promise<R> => fn(...a).catch((err: unknown) => Promise.reject(explain(err)));
+  }
 
   async function read(): Promise<StateDocument> {
     let text = await client.get(stateKey);
@@ -115,8 +135,8 @@ export function createRedisBackend(opts: RedisBackendOptions): StateBackend {
 
   return {
     describe: () => where,
-    read,
-    async acquireLock(op, acquire: AcquireOptions = {}) {
+    read: guard(read),
+    acquireLock: guard(async (op: LockRequest, acquire: AcquireOptions = {}) => {
       const lock = await retryUntil(() => tryLock(op), acquire.waitMs ?? 0, 100);
       if (lock) return lock;
       const holder = await currentLock();
@@ -125,8 +145,8 @@ export function createRedisBackend(opts: RedisBackendOptions): StateBackend {
           `holder stops; to break it now: livekit-gitops state unlock ${holder?.id ?? '<LOCK_ID>'} --force`,
         holder,
       );
-    },
-    async forceUnlock(id) {
+    }),
+    forceUnlock: guard(async (id: string) => {
       const raw = await client.get(lockKey);
       const holder = parseLockInfo(raw);
       if (raw === null || holder?.id !== id) {
@@ -135,8 +155,8 @@ export function createRedisBackend(opts: RedisBackendOptions): StateBackend {
         );
       }
       await client.eval(RELEASE, 1, lockKey, raw);
-    },
-    currentLock,
+    }),
+    currentLock: guard(currentLock),
     async close() {
       await client.quit().catch(() => client.disconnect());
     },

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisBackend } from '../../../src/adapters/state/redis-backend.ts';
-import { LockHeldError } from '../../../src/core/errors.ts';
+import { openStateBackend } from '../../../src/adapters/state/open-backend.ts';
+import { LockHeldError, UsageError } from '../../../src/core/errors.ts';
+import { freePort } from '../../harness/free-port.ts';
 import { describeStateBackendContract } from '../../contract/state-backend.contract.ts';
 import { startRedis, type RedisInstance } from '../../harness/redis-server.ts';
 
@@ -66,5 +68,16 @@ describe('adapters/state/redis-backend', () => {
     expect(other).toBeInstanceOf(LockHeldError);
     expect(lock.lost).toBe(false);
     expect(written.serial).toBe(1);
+  });
+
+  it('says Redis cannot be reached (a usage error, exit 1) instead of failing obscurely', async () => {
+    const address = `127.0.0.1:${await freePort()}`;
+    const backend = openStateBackend({ backend: 'redis', redis: { address } }, process.cwd());
+
+    const err = await backend.read().catch((e: unknown) => e);
+    await backend.close();
+
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as Error).message).toContain(`cannot reach Redis at ${address}`);
   });
 });
