@@ -29,6 +29,7 @@ export const ProjectConfigSchema = closed(
             keyPrefix: Type.Optional(
               Type.String({ description: 'Key prefix (default livekit-gitops:).' }),
             ),
+            password: Type.Optional(SecretRef),
           }),
         ),
       }),

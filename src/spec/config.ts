@@ -31,6 +31,7 @@ export function applyDefaults(input: ProjectConfigInput): ProjectConfig {
       address: input.state.redis.address,
       keyPrefix: input.state.redis.keyPrefix ?? 'livekit-gitops:',
     };
+    if (input.state.redis.password) state.redis.password = input.state.redis.password;
   }
   return {
     specPaths: input.specPaths ?? DEFAULT_CONFIG.specPaths,

@@ -20,7 +20,9 @@ export function buildSchemaFiles(): Record<string, Record<string, unknown>> {
   const defs: Record<string, unknown> = {};
   for (const kind of KINDS) {
     files[`${kebab(kind)}.json`] = withDraft(DOCUMENT_SCHEMAS[kind]);
-    const { $id: _id, ...body } = plain(DOCUMENT_SCHEMAS[kind]);
+    // Embedded copies drop their $id so references resolve inside spec.json.
+    const body = plain(DOCUMENT_SCHEMAS[kind]);
+    delete body['$id'];
     defs[kind] = body;
   }
   // One file for editors (`# yaml-language-server: $schema=../schemas/spec.json`): one of the kinds.

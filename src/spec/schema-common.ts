@@ -35,8 +35,14 @@ export function duration(description: string): TString {
   return Type.String({ pattern: DURATION_PATTERN, description, examples: ['90m', '1h30m'] });
 }
 
-export function stringMap(description: string) {
+function makeStringMap(description: string) {
   return Type.Record(Type.String(), Type.String(), { description });
+}
+export type TStringMap = ReturnType<typeof makeStringMap>;
+
+/** A string -> string map (labels, attributes, headers): the one kind of open object. */
+export function stringMap(description: string): TStringMap {
+  return makeStringMap(description);
 }
 
 export const FromEnv = closed(
@@ -67,7 +73,7 @@ export const SecretRef = Type.Union([FromEnv, FromFile], {
 
 export const Labels = stringMap('Labels used by selectors of RecordingPolicy and ModerationRule.');
 
-export function Metadata<N extends TSchema>(name: N) {
+function Metadata<N extends TSchema>(name: N) {
   return closed(
     { name, labels: Type.Optional(Labels) },
     { description: 'Identity of the object: its name (unique per kind) and labels.' },
@@ -150,7 +156,7 @@ export function documentSchema<K extends string, S extends TSchema>(
   spec: S,
   name: TSchema,
   description: string,
-) {
+): TSchema {
   return closed(
     {
       apiVersion: Type.Literal(API_VERSION, { description: 'Always `livekit-gitops/v1`.' }),
