@@ -11,18 +11,33 @@ interface Window {
   timezone?: string;
 }
 
+// Specs repeat the same few zones and expressions; building Intl formatters and Cron objects is not free.
+const zones = new Map<string, boolean>();
+const crons = new Map<string, string | undefined>();
+
 /** Whether Intl knows the IANA zone. */
 export function isTimeZone(zone: string): boolean {
+  const known = zones.get(zone);
+  if (known !== undefined) return known;
+  let ok = true;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
   } catch {
-    return false;
+    ok = false;
   }
+  zones.set(zone, ok);
+  return ok;
 }
 
 /** Why a cron expression is unusable, or undefined when it is a valid 5-field expression. */
 export function cronProblem(expr: string): string | undefined {
+  if (crons.has(expr)) return crons.get(expr);
+  const problem = checkCron(expr);
+  crons.set(expr, problem);
+  return problem;
+}
+
+function checkCron(expr: string): string | undefined {
   const fields = expr.trim().split(/\s+/);
   if (fields.length !== 5) {
     return `'${expr}' has ${fields.length} fields; a schedule start needs 5 (minute hour day month weekday)`;
