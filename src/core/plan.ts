@@ -89,6 +89,6 @@ export interface PlanSummary {
   create: number;
   update: number;
   delete: number;
-  /** replace counts in neither create nor delete alone: Terraform counts it in both add and destroy; we count it as other. */
+  /** A replace counts as one create and one delete (as Terraform counts it); start, stop and moderate count as other. */
   other: number;
 }

@@ -1,11 +1,15 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../program.ts';
+import { registerApply } from './apply.ts';
 import { registerGitHub } from './github.ts';
+import { registerPlan } from './plan.ts';
 import { registerState } from './state.ts';
 import { registerValidate } from './validate.ts';
 
 /** Every command registers itself here, one file each. */
 export function registerCommands(program: Command, ctx: CommandContext): void {
+  registerPlan(program, ctx);
+  registerApply(program, ctx);
   registerGitHub(program, ctx);
   registerState(program, ctx);
   registerValidate(program, ctx);

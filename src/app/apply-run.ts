@@ -1,0 +1,90 @@
+/**
+ * Executes a plan: bounded concurrency, every finished action written to the state at once (the
+ * lock coalesces concurrent writes), so an apply killed at any point loses no ownership and a
+ * rerun converges.
+ */
+import type { StateLock } from '../adapters/state/backend.ts';
+import type { LiveKitPort } from '../adapters/livekit/port.ts';
+import type { StateDocument } from '../core/inventory.ts';
+import type { Plan, ResourceChange } from '../core/plan.ts';
+import { executeChanges } from '../engine/executor.ts';
+import { executeRoomChange, type StateEffect } from '../kinds/room/apply.ts';
+
+export type ChangeOutcome =
+  | { ok: true; change: ResourceChange; effect: StateEffect }
+  | { ok: false; change: ResourceChange; error: unknown };
+
+export interface ApplyReport {
+  outcomes: ChangeOutcome[];
+  skipped: ResourceChange[];
+}
+
+export interface ApplyInput {
+  plan: Plan;
+  port: LiveKitPort;
+  lock: StateLock;
+  /** The settled inventory the plan was made from; written first. */
+  settled?: StateDocument;
+  concurrency: number;
+  now: () => Date;
+  onStart?: (change: ResourceChange) => void;
+  onDone?: (outcome: ChangeOutcome) => void;
+}
+
+export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
+  const { plan, lock, now } = input;
+  const startedAt = now().toISOString();
+  const protections = plan.protections ?? { protect: [], unprotect: [] };
+  // Before any call: record the creates as pending, so a crash between CreateRoom and the state
+  // write still leaves the room ours on the next run (settleRoomInventory resolves it).
+  await lock.update((doc) => {
+    const base = input.settled ?? doc;
+    doc.owned = { ...base.owned };
+    doc.pending = { ...base.pending };
+    doc.protections = { ...base.protections };
+    for (const change of plan.changes) {
+      if (change.action !== 'create' && change.action !== 'replace') continue;
+      doc.pending[change.address] = {
+        address: change.address,
+        operation: change.action,
+        startedAt,
+        match: { name: change.name },
+      };
+    }
+    for (const address of protections.protect) {
+      doc.protections[address] ??= { address, reason: 'preventDestroy', since: startedAt };
+    }
+    for (const address of protections.unprotect) delete doc.protections[address];
+  });
+
+  const outcomes: ChangeOutcome[] = [];
+  const writes: Promise<unknown>[] = [];
+  const result = await executeChanges(
+    plan.changes,
+    (change) => executeRoomChange(change, input.port, now),
+    {
+      concurrency: input.concurrency,
+      // The adapter already retries the calls that are safe to repeat.
+      retry: () => false,
+      // Deletes after everything else, as the plan orders them.
+      order: (change) => (change.action === 'delete' ? 1 : 0),
+      ...(input.onStart ? { onStart: input.onStart } : {}),
+      onDone: (change, outcome) => {
+        const o: ChangeOutcome = outcome.ok
+          ? { ok: true, change, effect: outcome.result }
+          : { ok: false, change, error: outcome.error };
+        outcomes.push(o);
+        if (o.ok) writes.push(lock.update((doc) => recordEffect(doc, change, o.effect)));
+        input.onDone?.(o);
+      },
+    },
+  );
+  await Promise.all(writes);
+  return { outcomes, skipped: result.skipped };
+}
+
+function recordEffect(doc: StateDocument, change: ResourceChange, effect: StateEffect): void {
+  delete doc.pending[change.address];
+  if (effect.own) doc.owned[change.address] = effect.own;
+  if (effect.disown) delete doc.owned[effect.disown];
+}

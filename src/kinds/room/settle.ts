@@ -1,0 +1,56 @@
+/**
+ * Settles the room entries of the state inventory against what LiveKit shows now, before planning:
+ * - a pending create/replace whose room exists (created at or after the attempt) becomes owned, with
+ *   the room's sid, so a run killed between CreateRoom and the state write loses no ownership;
+ * - a pending create/replace whose room does not exist is dropped (nothing was made; the plan
+ *   creates it again if it should exist);
+ * - an owned room that is gone from LiveKit and from the specs is dropped (rooms are ephemeral:
+ *   nothing is left to own). Protections stay.
+ * Pure: returns a new document when something changed, the same one otherwise.
+ */
+import type { StateDocument } from '../../core/inventory.ts';
+import type { LiveRoom } from '../../core/live.ts';
+import { CREATION_SKEW_MS } from './apply.ts';
+import { roomAddress } from './desired.ts';
+
+const ROOM_PREFIX = 'room.';
+
+export function settleRoomInventory(
+  state: StateDocument,
+  live: readonly LiveRoom[],
+  declared: ReadonlySet<string>,
+): StateDocument {
+  const byAddress = new Map(live.map((r) => [roomAddress(r.name), r]));
+  let next: StateDocument | undefined;
+  const edit = (): StateDocument =>
+    (next ??= {
+      ...state,
+      owned: { ...state.owned },
+      pending: { ...state.pending },
+    });
+
+  for (const [address, op] of Object.entries(state.pending)) {
+    if (!address.startsWith(ROOM_PREFIX)) continue;
+    const room = byAddress.get(address);
+    const doc = edit();
+    delete doc.pending[address];
+    const attemptedAt = Date.parse(op.startedAt);
+    if (
+      room &&
+      !(room.creationTimeMs > 0 && room.creationTimeMs < attemptedAt - CREATION_SKEW_MS)
+    ) {
+      doc.owned[address] = {
+        address,
+        kind: 'Room',
+        name: room.name,
+        serverId: room.sid,
+        since: op.startedAt,
+      };
+    }
+  }
+  for (const [address, obj] of Object.entries(state.owned)) {
+    if (obj.kind !== 'Room' || byAddress.has(address) || declared.has(obj.name)) continue;
+    delete edit().owned[address];
+  }
+  return next ?? state;
+}
