@@ -4,11 +4,22 @@ import {
   EgressClient,
   type EgressInfo,
   EgressStatus,
+  DirectFileOutput,
   EncodedFileOutput,
   RoomServiceClient,
   S3Upload,
+  SegmentedFileOutput,
   ServerError,
+  StreamOutput,
+  StreamProtocol,
 } from 'livekit-server-sdk';
+import {
+  EgressSourceType,
+  FileOutput,
+  Output,
+  StartEgressRequest,
+  TemplateSource,
+} from '@livekit/protocol';
 import {
   buildEgressWorker,
   startEgressWorker,
@@ -256,6 +267,74 @@ describe('stand-in egress worker against livekit-server', () => {
     process.stdout.write(
       `stopEgress on a dead worker's egress failed after ${stopMs.toFixed(0)} ms\n`,
     );
+  });
+
+  it('reads every request type: participant, track, track composite, web and the unified request', async () => {
+    await withWorker({}, async () => {
+      const room = await newRoom('types');
+      const c = egressClient();
+      const started = [
+        await c.startParticipantEgress(room, 'alice', { file: fileOutput() }),
+        await c.startTrackEgress(
+          room,
+          new DirectFileOutput({ filepath: 'tracks/{track_id}' }),
+          'TR_a',
+        ),
+        await c.startTrackCompositeEgress(
+          room,
+          {
+            stream: new StreamOutput({ protocol: StreamProtocol.RTMP, urls: ['rtmp://x/live/k'] }),
+          },
+          { audioTrackId: 'TR_b' },
+        ),
+        await c.startWebEgress('https://example.com/', {
+          segments: new SegmentedFileOutput({ filenamePrefix: 'hls/web' }),
+        }),
+        await c.startEgress(
+          new StartEgressRequest({
+            roomName: room,
+            source: { case: 'template', value: new TemplateSource({ layout: 'grid' }) },
+            outputs: [
+              new Output({
+                config: { case: 'file', value: new FileOutput({ filepath: 'u/{room_name}.mp4' }) },
+              }),
+            ],
+          }),
+        ),
+      ];
+      expect(started.map((e) => e.request.case)).toEqual([
+        'participant',
+        'track',
+        'trackComposite',
+        'web',
+        'egress',
+      ]);
+      expect(started.map((e) => e.roomName)).toEqual([room, room, room, '', room]);
+      expect(started.map((e) => e.sourceType)).toEqual([
+        EgressSourceType.SDK,
+        EgressSourceType.SDK,
+        EgressSourceType.SDK,
+        EgressSourceType.WEB,
+        EgressSourceType.WEB,
+      ]);
+      for (const e of started) {
+        await poll('ACTIVE', async () =>
+          (await statusOf(e.egressId)) === EgressStatus.EGRESS_ACTIVE ? true : undefined,
+        );
+        await c.stopEgress(e.egressId);
+      }
+      const ended = await Promise.all(
+        started.map(
+          async (e) => (await sink.waitFor(isEgressEvent('egress_ended', e.egressId))).egressInfo!,
+        ),
+      );
+      expect(ended.every((e) => e.status === EgressStatus.EGRESS_COMPLETE)).toBe(true);
+      expect(ended[0]!.fileResults[0]!.filename).toMatch(new RegExp(`^recordings/${room}/`));
+      expect(ended[1]!.fileResults[0]!.filename).toBe('tracks/TR_a');
+      expect(ended[2]!.streamResults.map((s) => s.url)).toEqual(['rtmp://x/live/k']);
+      expect(ended[3]!.segmentResults[0]!.playlistName).toBe('hls/web-playlist.m3u8');
+      expect(ended[4]!.fileResults[0]!.filename).toBe(`u/${room}.mp4`);
+    });
   });
 
   it('--fail-start answers StartEgress with an error and stores nothing', async () => {
