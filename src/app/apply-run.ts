@@ -8,7 +8,7 @@ import type { LiveKitPort } from '../adapters/livekit/port.ts';
 import type { StateDocument } from '../core/inventory.ts';
 import type { Plan, ResourceChange } from '../core/plan.ts';
 import { executeChanges } from '../engine/executor.ts';
-import { executeRoomChange, type StateEffect } from '../kinds/room/apply.ts';
+import { executeChange, type StateEffect } from '../kinds/execute.ts';
 
 export type ChangeOutcome =
   | { ok: true; change: ResourceChange; effect: StateEffect }
@@ -61,7 +61,7 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
   const writes: Promise<unknown>[] = [];
   const result = await executeChanges(
     plan.changes,
-    (change) => executeRoomChange(change, input.port, now),
+    (change) => executeChange(change, input.port, now),
     {
       concurrency: input.concurrency,
       // The adapter already retries the calls that are safe to repeat.

@@ -13,9 +13,12 @@ export interface Observed {
   rooms: LiveRoom[];
 }
 
-/** One ListRooms call: every decision about rooms is made from it. */
-export async function observe(port: LiveKitPort): Promise<Observed> {
-  return { rooms: await port.listRooms() };
+/**
+ * One ListRooms call: every decision about rooms is made from it. With a scope (the daemon
+ * reconciling the rooms a webhook named), only those rooms are listed.
+ */
+export async function observe(port: LiveKitPort, scope?: ReadonlySet<string>): Promise<Observed> {
+  return { rooms: await port.listRooms(scope ? [...scope] : undefined) };
 }
 
 export interface PlanInput {
@@ -27,6 +30,8 @@ export interface PlanInput {
   at?: Date | undefined;
   prune: boolean;
   toolVersion: string;
+  /** Plan only these rooms (by name); the observation must cover at least them. */
+  scope?: ReadonlySet<string> | undefined;
 }
 
 export interface PlanOutput {
@@ -36,11 +41,14 @@ export interface PlanOutput {
 }
 
 export function planFrom(input: PlanInput): PlanOutput {
+  const { scope } = input;
   const declared = new Set(input.project.rooms.map((r) => r.name));
-  const state = settleRoomInventory(input.state, input.observed.rooms, declared);
+  const state = settleRoomInventory(input.state, input.observed.rooms, declared, scope);
+  const inScope = <T extends { name: string }>(list: readonly T[]): readonly T[] =>
+    scope ? list.filter((x) => scope.has(x.name)) : list;
   const plan = assembleRoomPlan({
-    rooms: input.project.rooms,
-    live: input.observed.rooms,
+    rooms: inScope(input.project.rooms),
+    live: inScope(input.observed.rooms),
     state,
     now: input.now,
     ...(input.at ? { evaluatedAt: input.at } : {}),

@@ -6,6 +6,8 @@
  *   creates it again if it should exist);
  * - an owned room that is gone from LiveKit and from the specs is dropped (rooms are ephemeral:
  *   nothing is left to own). Protections stay.
+ * With a `scope` (the daemon reconciling some rooms from a partial observation), only the entries
+ * of rooms in scope are touched.
  * Pure: returns a new document when something changed, the same one otherwise.
  */
 import type { StateDocument } from '../../core/inventory.ts';
@@ -19,7 +21,9 @@ export function settleRoomInventory(
   state: StateDocument,
   live: readonly LiveRoom[],
   declared: ReadonlySet<string>,
+  scope?: ReadonlySet<string>,
 ): StateDocument {
+  const inScope = (name: string): boolean => scope === undefined || scope.has(name);
   const byAddress = new Map(live.map((r) => [roomAddress(r.name), r]));
   let next: StateDocument | undefined;
   const edit = (): StateDocument =>
@@ -30,7 +34,7 @@ export function settleRoomInventory(
     });
 
   for (const [address, op] of Object.entries(state.pending)) {
-    if (!address.startsWith(ROOM_PREFIX)) continue;
+    if (!address.startsWith(ROOM_PREFIX) || !inScope(address.slice(ROOM_PREFIX.length))) continue;
     const room = byAddress.get(address);
     const doc = edit();
     delete doc.pending[address];
@@ -49,7 +53,8 @@ export function settleRoomInventory(
     }
   }
   for (const [address, obj] of Object.entries(state.owned)) {
-    if (obj.kind !== 'Room' || byAddress.has(address) || declared.has(obj.name)) continue;
+    if (obj.kind !== 'Room' || !inScope(obj.name)) continue;
+    if (byAddress.has(address) || declared.has(obj.name)) continue;
     delete edit().owned[address];
   }
   return next ?? state;
