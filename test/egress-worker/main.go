@@ -14,7 +14,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/livekit/protocol/livekit"
 	"github.com/livekit/protocol/rpc"
 	"github.com/livekit/psrpc"
 	"github.com/redis/go-redis/v9"
@@ -139,7 +138,6 @@ func subCount(clientLine string) int {
 
 var _ rpc.EgressInternalServerImpl = (*worker)(nil)
 var _ rpc.EgressHandlerServerImpl = (*worker)(nil)
-var _ = livekit.EgressStatus_EGRESS_STARTING
 
 func env(k, def string) string {
 	if v, ok := os.LookupEnv(k); ok {

@@ -25,6 +25,9 @@ type config struct {
 // egress is one pretend recording. Its info is the single source of truth: every change goes
 // through update(), which also reports it to the server.
 type egress struct {
+	// report serialises change+UpdateEgress per egress, so the server sees statuses in order
+	// even when a stop races the ACTIVE transition.
+	report   sync.Mutex
 	info     *livekit.EgressInfo
 	plan     *plan
 	activeAt time.Time
@@ -68,7 +71,7 @@ func (w *worker) activeLocked() int {
 	return n
 }
 
-func (w *worker) StartEgress(ctx context.Context, req *rpc.StartEgressRequest) (*livekit.EgressInfo, error) {
+func (w *worker) StartEgress(_ context.Context, req *rpc.StartEgressRequest) (*livekit.EgressInfo, error) {
 	w.log.event("start_request", map[string]any{"egressId": req.GetEgressId(), "room": req.GetRoomName()})
 	if w.cfg.failStart {
 		return nil, psrpc.NewErrorf(psrpc.Internal, "stand-in worker told to fail (--fail-start)")
@@ -130,7 +133,6 @@ func (w *worker) StartEgress(ctx context.Context, req *rpc.StartEgressRequest) (
 	w.mu.Unlock()
 	// The reply is the STARTING snapshot even when ACTIVE came first, as the real worker's is.
 	out.Status = livekit.EgressStatus_EGRESS_STARTING
-	_ = ctx
 	return out, nil
 }
 
@@ -169,6 +171,8 @@ func (w *worker) run(e *egress) {
 // transition applies change under the lock and, when it changed something, reports the new
 // info to the server (outside the lock) and releases the egress' topics once it has ended.
 func (w *worker) transition(e *egress, change func(*livekit.EgressInfo, time.Time) bool) bool {
+	e.report.Lock()
+	defer e.report.Unlock()
 	w.mu.Lock()
 	now := time.Now()
 	if !change(e.info, now) {
