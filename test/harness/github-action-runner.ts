@@ -136,7 +136,8 @@ function expand(text: string, ctx: Ctx): string {
   return text.replace(/\$\{\{\s*([^}]+?)\s*\}\}/g, (_m, expr: string) => {
     const v = lookup(expr, ctx);
     if (v === undefined || v === null) return '';
-    return typeof v === 'object' ? JSON.stringify(v) : String(v);
+    if (typeof v === 'string') return v;
+    return typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
   });
 }
 
