@@ -42,6 +42,7 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
     doc.owned = { ...base.owned };
     doc.pending = { ...base.pending };
     doc.protections = { ...base.protections };
+    if (base.moderated !== undefined) doc.moderated = { ...base.moderated };
     for (const change of plan.changes) {
       if (change.action !== 'create' && change.action !== 'replace') continue;
       doc.pending[change.address] = {
@@ -87,4 +88,5 @@ function recordEffect(doc: StateDocument, change: ResourceChange, effect: StateE
   delete doc.pending[change.address];
   if (effect.own) doc.owned[change.address] = effect.own;
   if (effect.disown) delete doc.owned[effect.disown];
+  if (effect.moderated) (doc.moderated ??= {})[change.address] = effect.moderated;
 }

@@ -1,28 +1,55 @@
 /**
  * Observe LiveKit and plan: the one path that `plan`, `apply` and the daemon share.
  */
+import { bindKind, type BoundKind } from '../core/kind-planner.ts';
 import type { StateDocument } from '../core/inventory.ts';
-import type { LiveRoom } from '../core/live.ts';
+import type { LiveParticipant, LiveRoom } from '../core/live.ts';
 import type { Plan } from '../core/plan.ts';
+import { assemblePlan } from '../core/plan-assembly.ts';
 import type { LiveKitPort } from '../adapters/livekit/port.ts';
-import { assembleRoomPlan } from '../kinds/room/planner.ts';
+import { moderationSpecsOf } from '../kinds/moderation-rule/from-spec.ts';
+import { observeParticipants } from '../kinds/moderation-rule/observe.ts';
+import { bindModeration, selectedRooms } from '../kinds/moderation-rule/planner.ts';
+import { settleModeration } from '../kinds/moderation-rule/settle.ts';
+import { createRoomPlanner } from '../kinds/room/planner.ts';
 import { settleRoomInventory } from '../kinds/room/settle.ts';
 import type { Project } from './project.ts';
 
 export interface Observed {
   rooms: LiveRoom[];
+  /** Participants of the live rooms a ModerationRule selects (absent: none were listed). */
+  participants?: Map<string, LiveParticipant[]>;
+  /**
+   * Participants per room where it was counted exactly. ListRooms' numParticipants can lag behind
+   * (with Redis the stored room is refreshed periodically), so decisions that would disconnect
+   * people (replace, delete) are re-checked with ListParticipants: see `planLive`.
+   */
+  occupancy?: Map<string, number>;
 }
 
 /**
  * One ListRooms call: every decision about rooms is made from it. With a scope (the daemon
- * reconciling the rooms a webhook named), only those rooms are listed.
+ * reconciling the rooms a webhook named), only those rooms are listed. With the project's specs,
+ * the participants of the rooms its ModerationRules select are listed too (bounded concurrency).
  */
-export async function observe(port: LiveKitPort, scope?: ReadonlySet<string>): Promise<Observed> {
-  return { rooms: await port.listRooms(scope ? [...scope] : undefined) };
+export async function observe(
+  port: LiveKitPort,
+  scope?: ReadonlySet<string>,
+  project?: Pick<Project, 'specs'>,
+): Promise<Observed> {
+  const rooms = await port.listRooms(scope ? [...scope] : undefined);
+  const moderation = project ? moderationSpecsOf(project.specs) : undefined;
+  if (moderation === undefined || moderation.rules.length === 0) return { rooms };
+  const selected = selectedRooms(
+    moderation.rules,
+    moderation.declaredLabels,
+    rooms.map((r) => r.name),
+  );
+  return { rooms, participants: await observeParticipants(port, selected) };
 }
 
 export interface PlanInput {
-  project: Pick<Project, 'rooms' | 'specHash'>;
+  project: Pick<Project, 'rooms' | 'specHash'> & Partial<Pick<Project, 'specs'>>;
   observed: Observed;
   state: StateDocument;
   now: Date;
@@ -43,12 +70,27 @@ export interface PlanOutput {
 export function planFrom(input: PlanInput): PlanOutput {
   const { scope } = input;
   const declared = new Set(input.project.rooms.map((r) => r.name));
-  const state = settleRoomInventory(input.state, input.observed.rooms, declared, scope);
   const inScope = <T extends { name: string }>(list: readonly T[]): readonly T[] =>
     scope ? list.filter((x) => scope.has(x.name)) : list;
-  const plan = assembleRoomPlan({
-    rooms: inScope(input.project.rooms),
-    live: inScope(input.observed.rooms),
+  let state = settleRoomInventory(input.state, input.observed.rooms, declared, scope);
+  const kinds: BoundKind[] = [
+    bindKind(
+      createRoomPlanner({ occupancy: occupancyOf(input.observed) }),
+      inScope(input.project.rooms),
+      inScope(input.observed.rooms),
+    ),
+  ];
+  const participants = input.observed.participants;
+  if (participants !== undefined && input.project.specs !== undefined) {
+    const liveNames = new Set(input.observed.rooms.map((r) => r.name));
+    state = settleModeration(state, liveNames, participants, scope);
+    const scoped = scope
+      ? new Map([...participants].filter(([room]) => scope.has(room)))
+      : participants;
+    kinds.push(bindModeration({ ...moderationSpecsOf(input.project.specs), participants: scoped }));
+  }
+  const plan = assemblePlan({
+    kinds,
     state,
     now: input.now,
     ...(input.at ? { evaluatedAt: input.at } : {}),
@@ -57,4 +99,48 @@ export function planFrom(input: PlanInput): PlanOutput {
     specHash: input.project.specHash,
   });
   return { plan, state };
+}
+
+function occupancyOf(observed: Observed): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const [room, list] of observed.participants ?? []) counts.set(room, list.length);
+  for (const [room, n] of observed.occupancy ?? []) counts.set(room, n);
+  return counts;
+}
+
+export interface LivePlanInput extends Omit<PlanInput, 'observed'> {
+  port: LiveKitPort;
+}
+
+export interface LivePlanOutput extends PlanOutput {
+  observed: Observed;
+}
+
+/**
+ * Observe, plan, and where a room change would disconnect people (replace, delete) or was held
+ * back for them, count the room's participants exactly and plan again. One ListRooms call, plus one
+ * ListParticipants per such room.
+ */
+export async function planLive(input: LivePlanInput): Promise<LivePlanOutput> {
+  const observed = await observe(
+    input.port,
+    input.scope,
+    input.project.specs ? { specs: input.project.specs } : undefined,
+  );
+  const first = planFrom({ ...input, observed });
+  const sensitive = new Set<string>();
+  for (const c of first.plan.changes) {
+    if (c.kind === 'Room' && (c.action === 'replace' || c.action === 'delete'))
+      sensitive.add(c.name);
+  }
+  for (const h of first.plan.held) if (h.kind === 'Room') sensitive.add(h.name);
+  if (sensitive.size === 0) return { ...first, observed };
+  const occupancy = new Map(observed.occupancy ?? []);
+  await Promise.all(
+    [...sensitive].map(async (room) => {
+      occupancy.set(room, (await input.port.listParticipants(room)).length);
+    }),
+  );
+  const refined: Observed = { ...observed, occupancy };
+  return { ...planFrom({ ...input, observed: refined }), observed: refined };
 }

@@ -35,6 +35,37 @@ export interface PendingOperation {
   match: Record<string, string>;
 }
 
+/**
+ * A participant session a ModerationRule with `enforce: onJoin` has acted on: it is not acted on
+ * again until the participant rejoins (a new session sid).
+ */
+export interface ModeratedSession {
+  room: string;
+  identity: string;
+  /** Participant sid of the session. */
+  sid: string;
+  /** ISO time of the action. */
+  at: string;
+}
+
+/**
+ * Retry bookkeeping of one recording address (`recording.<policy>.<room>`): failed, aborted or lost
+ * egresses and starts that got no egress, so retries back off and stop at a cap.
+ */
+export interface RecordingRecord {
+  policy: string;
+  room: string;
+  /** Consecutive failures in this room since the policy last stopped holding there. */
+  failures: number;
+  /** ISO: no new start before this. */
+  retryAt?: string;
+  /** ISO time and reason of the last failure (server text, secrets scrubbed). */
+  lastFailureAt?: string;
+  lastError?: string;
+  /** Egress ids found lost (worker gone, still ACTIVE on the server): never adopted or counted. */
+  lost?: string[];
+}
+
 export interface StateDocument {
   version: 1;
   /** Random id fixed when the state is first created; a saved plan must match it. */
@@ -44,6 +75,10 @@ export interface StateDocument {
   owned: Record<string, OwnedObject>;
   protections: Record<string, Protection>;
   pending: Record<string, PendingOperation>;
+  /** `enforce: onJoin` bookkeeping, by moderation address; absent in older documents. */
+  moderated?: Record<string, ModeratedSession>;
+  /** Recording retry bookkeeping, by recording address; absent in older documents. */
+  recordings?: Record<string, RecordingRecord>;
 }
 
 export function emptyState(lineage: string): StateDocument {

@@ -3,9 +3,15 @@
  */
 import type { LiveKitPort } from '../adapters/livekit/port.ts';
 import type { ResourceChange } from '../core/plan.ts';
-import { executeRoomChange, type StateEffect } from './room/apply.ts';
+import type { ModeratedSession } from '../core/inventory.ts';
+import { executeModerationChange } from './moderation-rule/apply.ts';
+import { executeRoomChange, type StateEffect as RoomStateEffect } from './room/apply.ts';
 
-export type { StateEffect };
+/** What a finished change does to the state document. */
+export interface StateEffect extends RoomStateEffect {
+  /** `enforce: onJoin` bookkeeping, recorded under the change's address. */
+  moderated?: ModeratedSession;
+}
 
 export type ChangeExecutor = (
   change: ResourceChange,
@@ -15,6 +21,7 @@ export type ChangeExecutor = (
 
 const executors: Record<string, ChangeExecutor> = {
   Room: executeRoomChange,
+  ModerationRule: executeModerationChange,
 };
 
 export function executeChange(

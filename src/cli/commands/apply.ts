@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { applyPlan, type ApplyReport, type ChangeOutcome } from '../../app/apply-run.ts';
-import { observe, planFrom } from '../../app/plan-run.ts';
+import { planLive } from '../../app/plan-run.ts';
 import type { StateLock } from '../../adapters/state/backend.ts';
 import { SafetyRefusal, StalePlanError, UsageError } from '../../core/errors.ts';
 import type { Plan } from '../../core/plan.ts';
@@ -57,10 +57,10 @@ export function registerApply(program: Command, ctx: CommandContext): void {
     try {
       lock = await backend.acquireLock({ operation: 'apply' }, { waitMs });
       const port = connectLiveKit(ctx);
-      const [observed, state] = await Promise.all([observe(port), backend.read()]);
-      const fresh = planFrom({
+      const state = await backend.read();
+      const fresh = await planLive({
+        port,
         project,
-        observed,
         state,
         now: new Date(),
         at: saved ? new Date(saved.evaluatedAt) : undefined,

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { observe, planFrom } from '../../app/plan-run.ts';
+import { planLive } from '../../app/plan-run.ts';
 import { renderPlanJson } from '../../core/render-json.ts';
 import { renderPlanMarkdown } from '../../core/render-markdown.ts';
 import { renderPlanText } from '../../core/render-text.ts';
@@ -48,10 +48,10 @@ export function registerPlan(program: Command, ctx: CommandContext): void {
     const backend = openBackend(ctx, project, flags);
     try {
       const port = connectLiveKit(ctx);
-      const [observed, state] = await Promise.all([observe(port), backend.read()]);
-      const { plan } = planFrom({
+      const state = await backend.read();
+      const { plan } = await planLive({
+        port,
         project,
-        observed,
         state,
         now: new Date(),
         at,
