@@ -1,0 +1,44 @@
+/** The shape of `status/_daemon.yaml`: the daemon's own status, beside the per-room files. */
+
+export interface SpecErrorEntry {
+  file: string;
+  line: number;
+  col: number;
+  code: string;
+  message: string;
+}
+
+export interface DaemonStatus {
+  apiVersion: 'livekit-gitops/v1';
+  kind: 'DaemonStatus';
+  pid: number;
+  startedAt: string;
+  /** Holding the state lock and reconciling (false while waiting for another daemon's lock). */
+  active: boolean;
+  livekitUp: boolean | null;
+  specHash: string;
+  /** Errors in spec files; the last valid version of each of those files stays in force. */
+  specErrors: SpecErrorEntry[];
+  lastFullResync: { time: string; result: 'success' | 'error'; message?: string } | null;
+  /** Webhook ids already folded (newest last, bounded), so a restart does not fold them twice. */
+  seenEventIds: string[];
+  updatedAt: string;
+}
+
+export const DAEMON_STATUS_FILE = '_daemon.yaml';
+
+export function emptyDaemonStatus(pid: number, now: string): DaemonStatus {
+  return {
+    apiVersion: 'livekit-gitops/v1',
+    kind: 'DaemonStatus',
+    pid,
+    startedAt: now,
+    active: false,
+    livekitUp: null,
+    specHash: '',
+    specErrors: [],
+    lastFullResync: null,
+    seenEventIds: [],
+    updatedAt: now,
+  };
+}

@@ -1,0 +1,226 @@
+/**
+ * What a status file holds, and the pure folds that change it: webhook events, observations,
+ * reconcile results. Time always comes in as an ISO string; nothing here touches the disk.
+ */
+import type { LiveParticipant, LiveRoom, ParticipantKind } from '../../core/live.ts';
+
+export type ConditionType = 'Synced' | 'Ready';
+export type ConditionStatus = 'True' | 'False' | 'Unknown';
+
+/** Kubernetes-style condition (metav1.Condition), as Argo CD and Flux report them. */
+export interface Condition {
+  type: ConditionType;
+  status: ConditionStatus;
+  reason: string;
+  message: string;
+  /** Changes only when `status` flips. */
+  lastTransitionTime: string;
+  /** The room spec's hash the condition was computed from ('' when not declared). */
+  observedGeneration: string;
+}
+
+export interface StatusParticipant {
+  identity: string;
+  name: string;
+  kind: ParticipantKind;
+  joinedAt: string;
+  publisher: boolean;
+}
+
+export interface StatusEvent {
+  id: string;
+  event: string;
+  time: string;
+  participant?: string;
+}
+
+export interface LastReconcile {
+  time: string;
+  result: 'success' | 'error' | 'held';
+  /** `create`, `update room.x`, ...: what the reconcile did for this room. */
+  actions: string[];
+  message?: string;
+}
+
+export interface RoomStatus {
+  apiVersion: 'livekit-gitops/v1';
+  kind: 'RoomStatus';
+  room: string;
+  declared: boolean;
+  live: boolean;
+  sid: string | null;
+  participants: StatusParticipant[];
+  publishers: number;
+  /** Active egresses for the room (filled by recording policies). */
+  recordings: { active: string[] };
+  conditions: Condition[];
+  events: StatusEvent[];
+  lastReconcile: LastReconcile | null;
+  updatedAt: string;
+}
+
+/** The event fields the fold needs (a verified webhook carries more). */
+export interface FoldableEvent {
+  id: string;
+  event: string;
+  createdAtMs: number;
+  room?: Pick<LiveRoom, 'name' | 'sid'>;
+  participant?: Pick<LiveParticipant, 'identity' | 'name' | 'kind' | 'joinedAtMs' | 'isPublisher'>;
+}
+
+export const MAX_EVENTS = 20;
+
+export function emptyRoomStatus(room: string, now: string): RoomStatus {
+  return {
+    apiVersion: 'livekit-gitops/v1',
+    kind: 'RoomStatus',
+    room,
+    declared: false,
+    live: false,
+    sid: null,
+    participants: [],
+    publishers: 0,
+    recordings: { active: [] },
+    conditions: [],
+    events: [],
+    lastReconcile: null,
+    updatedAt: now,
+  };
+}
+
+function countPublishers(s: RoomStatus): void {
+  s.publishers = s.participants.filter((p) => p.publisher).length;
+}
+
+function toStatusParticipant(p: NonNullable<FoldableEvent['participant']>): StatusParticipant {
+  return {
+    identity: p.identity,
+    name: p.name,
+    kind: p.kind,
+    joinedAt: new Date(p.joinedAtMs || 0).toISOString(),
+    publisher: p.isPublisher,
+  };
+}
+
+/** Folds one webhook event into the room's status (in place). */
+export function foldEvent(s: RoomStatus, ev: FoldableEvent, now: string): void {
+  const identity = ev.participant?.identity;
+  const entry: StatusEvent = {
+    id: ev.id,
+    event: ev.event,
+    time: new Date(ev.createdAtMs || Date.parse(now)).toISOString(),
+  };
+  if (identity !== undefined) entry.participant = identity;
+  s.events.push(entry);
+  if (s.events.length > MAX_EVENTS) s.events.splice(0, s.events.length - MAX_EVENTS);
+  s.updatedAt = now;
+  switch (ev.event) {
+    case 'room_started':
+      s.live = true;
+      if (ev.room?.sid) s.sid = ev.room.sid;
+      break;
+    case 'room_finished':
+      s.live = false;
+      s.sid = null;
+      s.participants = [];
+      break;
+    case 'participant_joined':
+    case 'track_published':
+    case 'track_unpublished':
+      if (ev.participant) upsertParticipant(s, ev);
+      break;
+    case 'participant_left':
+    case 'participant_connection_aborted':
+      s.participants = s.participants.filter((p) => p.identity !== identity);
+      break;
+    default:
+      break;
+  }
+  countPublishers(s);
+}
+
+function upsertParticipant(s: RoomStatus, ev: FoldableEvent): void {
+  const p = ev.participant;
+  if (!p) return;
+  s.live = true;
+  if (ev.room?.sid) s.sid = ev.room.sid;
+  const next = toStatusParticipant(p);
+  // track_published carries the participant after the publish: a publisher from then on.
+  if (ev.event === 'track_published') next.publisher = true;
+  const i = s.participants.findIndex((x) => x.identity === p.identity);
+  if (i === -1) s.participants.push(next);
+  else s.participants[i] = next;
+}
+
+/** Live facts from a resync: the observation wins over what webhooks said. */
+export function applyObservation(
+  s: RoomStatus,
+  room: LiveRoom | undefined,
+  participants: readonly LiveParticipant[] | undefined,
+  now: string,
+): void {
+  s.updatedAt = now;
+  if (!room) {
+    s.live = false;
+    s.sid = null;
+    s.participants = [];
+    s.publishers = 0;
+    return;
+  }
+  s.live = true;
+  s.sid = room.sid;
+  if (participants) {
+    s.participants = participants.map((p) => toStatusParticipant(p));
+    countPublishers(s);
+  } else if (room.numParticipants === 0) {
+    s.participants = [];
+    s.publishers = 0;
+  } else {
+    // Not listed this time (bounded): keep the webhook view, take the server's count of publishers.
+    s.publishers = room.numPublishers;
+  }
+}
+
+/** Sets a condition; `lastTransitionTime` moves only when the status flips. */
+export function setCondition(
+  s: RoomStatus,
+  c: Omit<Condition, 'lastTransitionTime'>,
+  now: string,
+): void {
+  const i = s.conditions.findIndex((x) => x.type === c.type);
+  const prev = i === -1 ? undefined : s.conditions[i];
+  const lastTransitionTime =
+    prev && prev.status === c.status ? prev.lastTransitionTime : now;
+  const next: Condition = { ...c, lastTransitionTime };
+  if (i === -1) s.conditions.push(next);
+  else s.conditions[i] = next;
+  s.conditions.sort((a, b) => a.type.localeCompare(b.type));
+}
+
+export function condition(s: RoomStatus, type: ConditionType): Condition | undefined {
+  return s.conditions.find((c) => c.type === type);
+}
+
+/** Status files are named after rooms, made file-safe and reversible (`_daemon.yaml` stays free). */
+export function statusFileName(room: string): string {
+  let out = '';
+  for (const ch of room) {
+    if (/[A-Za-z0-9-]/.test(ch) || (ch === '.' && out !== '') || (ch === '_' && out !== '')) {
+      out += ch;
+    } else {
+      out += [...new TextEncoder().encode(ch)]
+        .map((b) => '%' + b.toString(16).toUpperCase().padStart(2, '0'))
+        .join('');
+    }
+  }
+  return out + '.yaml';
+}
+
+export function roomFromFileName(file: string): string | undefined {
+  if (!file.endsWith('.yaml') || file.startsWith('_')) return undefined;
+  try {
+    return decodeURIComponent(file.slice(0, -'.yaml'.length));
+  } catch {
+    return undefined;
+  }
+}

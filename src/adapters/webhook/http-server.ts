@@ -1,0 +1,164 @@
+/**
+ * The daemon's one HTTP listener: `POST <webhookPath>` (LiveKit's webhook URL), `GET /healthz`,
+ * `GET /readyz`, `GET /metrics`. This layer checks only transport (method, media type, size) and
+ * hands the raw body and `Authorization` header to the daemon, which verifies the signature.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface HttpReply {
+  status: number;
+  body: string;
+  contentType?: string;
+}
+
+/** Why the transport layer refused a webhook request before looking at it. */
+export type TransportRejection = 'method' | 'content_type' | 'too_large' | 'aborted';
+
+export interface HttpServerOptions {
+  host: string;
+  port: number;
+  webhookPath: string;
+  /** Larger bodies get 413 without being buffered; default 1 MiB. */
+  maxBodyBytes?: number;
+  onWebhook(rawBody: string, authorization: string | undefined): Promise<HttpReply>;
+  onRejected?(reason: TransportRejection): void;
+  readyz(): HttpReply;
+  metrics(): Promise<HttpReply>;
+}
+
+export interface HttpServer {
+  host: string;
+  port: number;
+  /** Stops accepting; open keep-alive connections are closed. */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+/** LiveKit sends `application/webhook+json`; plain JSON is accepted too. */
+const WEBHOOK_TYPES = new Set(['application/webhook+json', 'application/json']);
+
+function send(res: ServerResponse, r: HttpReply, headers: Record<string, string> = {}): void {
+  if (res.headersSent) return;
+  res.writeHead(r.status, {
+    'content-type': r.contentType ?? 'text/plain; charset=utf-8',
+    ...headers,
+  });
+  res.end(r.body);
+}
+
+function mediaType(req: IncomingMessage): string {
+  return (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+type BodyResult = { ok: true; text: string } | { ok: false; why: 'too_large' | 'aborted' };
+
+/** The raw body as a string, unless it passed `max` bytes (the rest is then discarded). */
+function readBody(req: IncomingMessage, max: number): Promise<BodyResult> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (chunk: Buffer) => {
+      if (over) return;
+      size += chunk.length;
+      if (size > max) {
+        over = true;
+        chunks.length = 0;
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () =>
+      resolve(
+        over
+          ? { ok: false, why: 'too_large' }
+          : { ok: true, text: Buffer.concat(chunks).toString('utf8') },
+      ),
+    );
+    req.on('error', () => resolve({ ok: false, why: 'aborted' }));
+    req.on('aborted', () => resolve({ ok: false, why: 'aborted' }));
+  });
+}
+
+export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServer> {
+  const max = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+
+  async function webhook(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'POST') {
+      opts.onRejected?.('method');
+      return send(res, { status: 405, body: 'method not allowed\n' }, { allow: 'POST' });
+    }
+    if (!WEBHOOK_TYPES.has(mediaType(req))) {
+      opts.onRejected?.('content_type');
+      return send(res, { status: 415, body: 'want application/webhook+json\n' });
+    }
+    const declared = Number(req.headers['content-length'] ?? '0');
+    if (declared > max) {
+      opts.onRejected?.('too_large');
+      send(res, { status: 413, body: 'body too large\n' }, { connection: 'close' });
+      req.resume();
+      return;
+    }
+    const body = await readBody(req, max);
+    if (!body.ok && body.why === 'aborted') {
+      opts.onRejected?.('aborted');
+      return;
+    }
+    if (!body.ok) {
+      opts.onRejected?.('too_large');
+      return send(res, { status: 413, body: 'body too large\n' }, { connection: 'close' });
+    }
+    const auth = req.headers['authorization'];
+    send(res, await opts.onWebhook(body.text, typeof auth === 'string' ? auth : undefined));
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === opts.webhookPath) return webhook(req, res);
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      if (path === '/healthz' || path === '/readyz' || path === '/metrics') {
+        return send(res, { status: 405, body: 'method not allowed\n' }, { allow: 'GET' });
+      }
+    }
+    if (path === '/healthz') return send(res, { status: 200, body: 'ok\n' });
+    if (path === '/readyz') return send(res, opts.readyz());
+    if (path === '/metrics') return send(res, await opts.metrics());
+    send(res, { status: 404, body: 'not found\n' });
+  }
+
+  const server = createServer((req, res) => {
+    route(req, res).catch(() => send(res, { status: 500, body: 'internal error\n' }));
+  });
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const addr = server.address() as AddressInfo;
+  return {
+    host: addr.address,
+    port: addr.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        // In-flight requests get a moment to finish; then every socket goes.
+        setTimeout(() => server.closeAllConnections(), 1000).unref();
+      }),
+  };
+}
+
+/** `HOST:PORT` (IPv6 in brackets) into its parts. */
+export function parseListen(text: string): { host: string; port: number } | undefined {
+  const m = /^\[?([^\]\s]*?)\]?:(\d{1,5})$/.exec(text.trim());
+  if (!m) return undefined;
+  const port = Number(m[2]);
+  if (port > 65535) return undefined;
+  return { host: m[1] || '0.0.0.0', port };
+}

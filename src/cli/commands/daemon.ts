@@ -1,0 +1,157 @@
+import { Option, type Command } from 'commander';
+import { createLogger } from '../../adapters/log/logger.ts';
+import { openStateBackend } from '../../adapters/state/open-backend.ts';
+import { parseListen } from '../../adapters/webhook/http-server.ts';
+import { liveKitConnectionFromEnv } from '../../app/connection.ts';
+import { formatDiagnostic, hasErrors } from '../../core/diagnostics.ts';
+import { InvalidSpecsError, UsageError } from '../../core/errors.ts';
+import { startDaemon } from '../../daemon/daemon.ts';
+import { CONFIG_FILE, loadConfig } from '../../spec/config.ts';
+import { parseDuration } from '../../spec/duration.ts';
+import { ExitCode } from '../exit-codes.ts';
+import { packageVersion, type CommandContext } from '../program.ts';
+import {
+  addProjectOptions,
+  connectLiveKit,
+  stateConfigFor,
+  type ProjectFlags,
+} from '../project-context.ts';
+
+interface DaemonFlags extends ProjectFlags {
+  listen?: string;
+  interval?: string;
+  statusDir?: string;
+  webhookPath?: string;
+  lockTimeout?: string;
+  prune?: boolean;
+  concurrency?: string;
+  workers?: string;
+  rateLimit?: string;
+  rateBurst?: string;
+  logLevel?: string;
+  logFormat?: 'auto' | 'json' | 'pretty';
+  drainTimeout?: string;
+  clockOffset?: string;
+  lockTtl?: string;
+  debounce?: string;
+}
+
+export function registerDaemon(program: Command, ctx: CommandContext): void {
+  const cmd = program
+    .command('daemon')
+    .description(
+      'Reconcile continuously (spec changes, interval resync, schedule edges, webhooks); serve /webhook, /healthz, /readyz, /metrics.',
+    )
+    .argument('[paths...]', 'spec files or directories (config: specPaths)')
+    .option('--listen <host:port>', 'HTTP listener (config: daemon.listen; default 127.0.0.1:8080)')
+    .option(
+      '--interval <duration>',
+      'full resync interval, jittered ±10% (config: daemon.interval; default 5m)',
+    )
+    .option('--status-dir <dir>', 'status files directory (config: statusDir; default status)')
+    .option('--webhook-path <path>', 'webhook path (config: daemon.webhookPath; default /webhook)')
+    .option(
+      '--lock-timeout <duration>',
+      'give up standing by for the state lock after this long (exit 4); default: wait forever',
+    )
+    .option('--prune', 'delete owned rooms whose spec is gone (config: prune)')
+    .option('--concurrency <n>', 'parallel LiveKit calls per apply (config: concurrency)')
+    .option('--workers <n>', 'keys reconciled in parallel', '8')
+    .option('--rate-limit <n>', 'LiveKit API calls per second at most', '50')
+    .option('--rate-burst <n>', 'burst of LiveKit API calls', '100')
+    .option('--drain-timeout <duration>', 'on SIGTERM, wait this long for in-flight work', '10s')
+    .option('--log-level <level>', 'trace, debug, info, warn, error', 'info')
+    .addOption(
+      new Option(
+        '--log-format <format>',
+        'log lines as JSON or for humans (auto: humans on a terminal)',
+      )
+        .choices(['auto', 'json', 'pretty'])
+        .default('auto'),
+    )
+    // Test and benchmark knobs, not part of the interface.
+    .addOption(new Option('--clock-offset <ms>', 'shift the daemon clock').hideHelp())
+    .addOption(new Option('--lock-ttl <duration>', 'lock stale period / lease TTL').hideHelp())
+    .addOption(new Option('--debounce <ms>', 'spec watcher quiet period').hideHelp());
+  addProjectOptions(cmd).action(async (paths: string[], _o: unknown, command: Command) => {
+    const flags = command.optsWithGlobals<DaemonFlags>();
+    const explicit =
+      flags.config !== undefined && flags.config !== CONFIG_FILE ? flags.config : undefined;
+    const cfg = await loadConfig(ctx.io.cwd, explicit);
+    for (const d of cfg.diagnostics) ctx.io.stderr(formatDiagnostic(d) + '\n');
+    if (hasErrors(cfg.diagnostics, false))
+      throw new InvalidSpecsError('the config file has errors');
+    const config = cfg.config;
+
+    const listenText = flags.listen ?? config.daemon.listen;
+    const listen = parseListen(listenText);
+    if (!listen) throw new UsageError(`--listen wants HOST:PORT, got "${listenText}"`);
+    const intervalMs = durationOf(flags.interval ?? config.daemon.interval, '--interval');
+    const webhookPath = flags.webhookPath ?? config.daemon.webhookPath;
+    if (!webhookPath.startsWith('/')) throw new UsageError('--webhook-path must start with /');
+    const connection = liveKitConnectionFromEnv(ctx.io.env);
+    const stateConfig = stateConfigFor(config, flags, ctx.io.env);
+    if (flags.lockTtl !== undefined)
+      stateConfig.lockTtlMs = durationOf(flags.lockTtl, '--lock-ttl');
+    const offset = Number(flags.clockOffset ?? '0');
+    if (!Number.isFinite(offset)) throw new UsageError('--clock-offset wants milliseconds');
+
+    const pretty =
+      flags.logFormat === 'pretty' || (flags.logFormat !== 'json' && process.stderr.isTTY === true);
+    const log = createLogger({ pretty, level: flags.logLevel ?? 'info' });
+    const daemon = await startDaemon({
+      cwd: ctx.io.cwd,
+      specPaths: paths.length > 0 ? paths : config.specPaths,
+      listen,
+      webhookPath,
+      intervalMs,
+      statusDir: flags.statusDir ?? config.statusDir,
+      backend: openStateBackend(stateConfig, ctx.io.cwd),
+      port: connectLiveKit(ctx),
+      creds: { apiKey: connection.apiKey, apiSecret: connection.apiSecret },
+      env: ctx.io.env,
+      log,
+      now: () => new Date(Date.now() + offset),
+      prune: flags.prune ?? config.prune,
+      maxDeletes: config.maxDeletes,
+      concurrency: whole(flags.concurrency, config.concurrency, '--concurrency'),
+      workers: whole(flags.workers, 8, '--workers'),
+      rate: {
+        perSecond: whole(flags.rateLimit, 50, '--rate-limit'),
+        burst: whole(flags.rateBurst, 100, '--rate-burst'),
+      },
+      toolVersion: packageVersion(),
+      lockTryMs: 2_000,
+      ...(flags.lockTimeout !== undefined
+        ? { lockTimeoutMs: durationOf(flags.lockTimeout, '--lock-timeout') }
+        : {}),
+      drainMs: durationOf(flags.drainTimeout ?? '10s', '--drain-timeout'),
+      ...(flags.debounce !== undefined
+        ? { debounceMs: whole(flags.debounce, 200, '--debounce') }
+        : {}),
+    });
+    const onSignal = (signal: NodeJS.Signals): void => {
+      log.info({ signal }, 'signal received');
+      void daemon.stop(0);
+    };
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+    const code = await daemon.done;
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+    ctx.setExitCode(code === 4 ? ExitCode.lockHeld : code === 0 ? ExitCode.ok : ExitCode.error);
+  });
+}
+
+function durationOf(text: string, flag: string): number {
+  const ms = parseDuration(text);
+  if (ms === undefined) throw new UsageError(`${flag} wants a duration such as 30s or 5m`);
+  return ms;
+}
+
+function whole(flag: string | undefined, fallback: number, name: string): number {
+  if (flag === undefined) return fallback;
+  const n = Number(flag);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} wants a whole number ≥ 1`);
+  return n;
+}

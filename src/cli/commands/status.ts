@@ -1,0 +1,218 @@
+import { resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import { createLiveKitAdapter } from '../../adapters/livekit/index.ts';
+import type { RoomStatus } from '../../adapters/status/room-status.ts';
+import { readStatusDir } from '../../adapters/status/status-store.ts';
+import type { DaemonStatus } from '../../adapters/status/daemon-status.ts';
+import { liveKitConnectionFromEnv } from '../../app/connection.ts';
+import type { LiveRoom } from '../../core/live.ts';
+import { UsageError } from '../../core/errors.ts';
+import { CONFIG_FILE, loadConfig } from '../../spec/config.ts';
+import { ExitCode } from '../exit-codes.ts';
+import type { CommandContext } from '../program.ts';
+
+interface StatusFlags {
+  config?: string;
+  statusDir?: string;
+  format: 'text' | 'json';
+}
+
+/** One row: the status file's view, corrected by LiveKit's when the server answered. */
+export interface StatusRow {
+  name: string;
+  sid: string | null;
+  live: boolean;
+  participants: number;
+  publishers: number;
+  synced: string;
+  ready: string;
+  lastEvent: string;
+  file?: RoomStatus;
+}
+
+export function registerStatus(program: Command, ctx: CommandContext): void {
+  program
+    .command('status')
+    .description('Live rooms, participants, conditions and recent events (LiveKit + status files).')
+    .argument('[room]', 'show one room in detail')
+    .option('--status-dir <dir>', 'status files directory (config: statusDir; default status)')
+    .addOption(
+      new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'),
+    )
+    .action(async (room: string | undefined, _o: unknown, command: Command) => {
+      const flags = command.optsWithGlobals<StatusFlags>();
+      const explicit =
+        flags.config !== undefined && flags.config !== CONFIG_FILE ? flags.config : undefined;
+      const cfg = await loadConfig(ctx.io.cwd, explicit);
+      const dir = resolve(ctx.io.cwd, flags.statusDir ?? cfg.config.statusDir);
+      const [files, live] = await Promise.all([readStatusDir(dir), liveRooms(ctx)]);
+      const rows = mergeRows(files.rooms, live.rooms);
+      if (room !== undefined) {
+        const row = rows.find((r) => r.name === room);
+        if (!row) throw new UsageError(`no status for room "${room}" (not live, no status file)`);
+        if (flags.format === 'json') ctx.io.stdout(JSON.stringify(row, null, 2) + '\n');
+        else ctx.io.stdout(renderRoom(row));
+        ctx.setExitCode(ExitCode.ok);
+        return;
+      }
+      if (flags.format === 'json') {
+        const out = {
+          livekit: live.error ? { reachable: false, error: live.error } : { reachable: true },
+          daemon: files.daemon ?? null,
+          rooms: rows,
+        };
+        ctx.io.stdout(JSON.stringify(out, null, 2) + '\n');
+      } else {
+        ctx.io.stdout(renderTable(rows, files.daemon, live.error));
+      }
+      ctx.setExitCode(ExitCode.ok);
+    });
+}
+
+async function liveRooms(ctx: CommandContext): Promise<{ rooms?: LiveRoom[]; error?: string }> {
+  try {
+    const conn = liveKitConnectionFromEnv(ctx.io.env);
+    const port = createLiveKitAdapter({ ...conn, requestTimeoutMs: 3_000, retry: false });
+    return { rooms: await port.listRooms() };
+  } catch (err) {
+    return { error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+export function mergeRows(
+  files: readonly RoomStatus[],
+  live: readonly LiveRoom[] | undefined,
+): StatusRow[] {
+  const rows = new Map<string, StatusRow>();
+  for (const f of files) {
+    const cond = (t: string): string => {
+      const c = f.conditions.find((x) => x.type === t);
+      return c ? `${c.status}/${c.reason}` : '-';
+    };
+    const last = f.events[f.events.length - 1];
+    rows.set(f.room, {
+      name: f.room,
+      sid: f.sid,
+      live: f.live,
+      participants: f.participants.length,
+      publishers: f.publishers,
+      synced: cond('Synced'),
+      ready: cond('Ready'),
+      lastEvent: last
+        ? `${last.event}${last.participant ? ' ' + last.participant : ''} ${last.time}`
+        : '-',
+      file: f,
+    });
+  }
+  if (live) {
+    const liveNames = new Set(live.map((r) => r.name));
+    for (const r of live) {
+      const row = rows.get(r.name);
+      const base: StatusRow = row ?? {
+        name: r.name,
+        sid: null,
+        live: true,
+        participants: 0,
+        publishers: 0,
+        synced: '-',
+        ready: '-',
+        lastEvent: '-',
+      };
+      rows.set(r.name, {
+        ...base,
+        sid: r.sid,
+        live: true,
+        participants: r.numParticipants,
+        publishers: r.numPublishers,
+      });
+    }
+    for (const row of rows.values()) {
+      if (!liveNames.has(row.name))
+        Object.assign(row, { live: false, sid: null, participants: 0, publishers: 0 });
+    }
+  }
+  return [...rows.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function renderTable(
+  rows: StatusRow[],
+  daemon: DaemonStatus | undefined,
+  liveError: string | undefined,
+): string {
+  const head = [
+    'ROOM',
+    'SID',
+    'LIVE',
+    'PARTICIPANTS',
+    'PUBLISHERS',
+    'SYNCED',
+    'READY',
+    'LAST EVENT',
+  ];
+  const body = rows.map((r) => [
+    r.name,
+    r.sid ?? '-',
+    r.live ? 'yes' : 'no',
+    String(r.participants),
+    String(r.publishers),
+    r.synced,
+    r.ready,
+    r.lastEvent,
+  ]);
+  const widths = head.map((h, i) =>
+    Math.max(h.length, ...body.map((row) => (row[i] ?? '').length)),
+  );
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
+  const out = [line(head), ...body.map(line)];
+  if (rows.length === 0) out.push('(no rooms: none live and no status files)');
+  out.push('');
+  if (liveError) out.push(`LiveKit not reachable (${liveError}); showing status files only.`);
+  if (daemon) {
+    const errs = daemon.specErrors.length;
+    out.push(
+      `daemon: ${daemon.active ? 'active' : 'standing by / stopped'} (pid ${daemon.pid}), last full resync ${daemon.lastFullResync ? `${daemon.lastFullResync.result} at ${daemon.lastFullResync.time}` : 'none'}${errs > 0 ? `, ${errs} spec error(s)` : ''}`,
+    );
+    for (const e of daemon.specErrors)
+      out.push(`  ${e.file}:${e.line}:${e.col} ${e.code} ${e.message}`);
+  }
+  return out.join('\n') + '\n';
+}
+
+function renderRoom(r: StatusRow): string {
+  const out = [
+    `Room ${r.name}`,
+    `  sid:          ${r.sid ?? '-'}`,
+    `  live:         ${r.live ? 'yes' : 'no'}`,
+    `  participants: ${r.participants}`,
+    `  publishers:   ${r.publishers}`,
+  ];
+  const f = r.file;
+  if (f) {
+    out.push('  conditions:');
+    for (const c of f.conditions)
+      out.push(
+        `    ${c.type}=${c.status} ${c.reason}: ${c.message} (since ${c.lastTransitionTime})`,
+      );
+    if (f.participants.length > 0) {
+      out.push('  participants (from webhooks and resyncs):');
+      for (const p of f.participants)
+        out.push(
+          `    ${p.identity}${p.name ? ` (${p.name})` : ''} ${p.kind}${p.publisher ? ' publisher' : ''} joined ${p.joinedAt}`,
+        );
+    }
+    if (f.lastReconcile)
+      out.push(
+        `  last reconcile: ${f.lastReconcile.result} at ${f.lastReconcile.time}${f.lastReconcile.actions.length ? ` (${f.lastReconcile.actions.join(', ')})` : ''}`,
+      );
+    if (f.events.length > 0) {
+      out.push('  recent events:');
+      for (const e of f.events.slice(-10))
+        out.push(`    ${e.time} ${e.event}${e.participant ? ' ' + e.participant : ''}`);
+    }
+  } else out.push('  (no status file: not managed by a daemon here)');
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,332 @@
+/**
+ * The daemon's lifecycle: HTTP listener first (/healthz answers while standing by), then the
+ * state lock (waited for in bounded tries, so a second daemon takes over when the first dies),
+ * then the four sources feeding one keyed work queue: spec file changes, an interval resync
+ * with jitter, schedule edges and webhooks. `stop()` stops intake, drains within a bound,
+ * flushes status and releases the lock.
+ */
+import type { Logger } from 'pino';
+import type { LiveKitPort } from '../adapters/livekit/port.ts';
+import { createDaemonMetrics, type DaemonMetrics } from '../adapters/metrics/registry.ts';
+import type { StateBackend, StateLock } from '../adapters/state/backend.ts';
+import { createStatusStore, type StatusStore } from '../adapters/status/status-store.ts';
+import { watchSpecs, type SpecWatcher } from '../adapters/watch/spec-watcher.ts';
+import { startHttpServer, type HttpServer } from '../adapters/webhook/http-server.ts';
+import { LockHeldError } from '../core/errors.ts';
+import { collectSecretValues } from '../spec/secrets.ts';
+import { createWorkQueue, type WorkQueue } from '../engine/work-queue.ts';
+import { createGate } from './gate.ts';
+import { createTokenBucket, limitedPort } from './rate-limit.ts';
+import { createReconciler, FULL_RESYNC_KEY, roomKey } from './reconciler.ts';
+import { createScheduleTimers } from './schedule-timers.ts';
+import { createSeenIds } from './seen-ids.ts';
+import { changedRooms, createSpecStore, type SpecSnapshot } from './spec-store.ts';
+import { createWebhookIntake } from './webhook-intake.ts';
+
+export interface DaemonOptions {
+  cwd: string;
+  specPaths: readonly string[];
+  listen: { host: string; port: number };
+  webhookPath: string;
+  intervalMs: number;
+  statusDir: string;
+  backend: StateBackend;
+  /** The raw port; the daemon puts its rate limit in front. */
+  port: LiveKitPort;
+  creds: { apiKey: string; apiSecret: string };
+  log: Logger;
+  /** The daemon's clock (schedules, status times); tests may shift it. */
+  now: () => Date;
+  prune: boolean;
+  maxDeletes: number;
+  concurrency: number;
+  workers: number;
+  rate: { perSecond: number; burst: number };
+  toolVersion: string;
+  /** Resolves the specs' secret references, so messages can be scrubbed of their values. */
+  env: Record<string, string | undefined>;
+  /** Give up standing by after this long (exit 4); absent: wait for as long as it takes. */
+  lockTimeoutMs?: number;
+  /** Each try at the lock waits this long before logging and trying again. */
+  lockTryMs: number;
+  drainMs: number;
+  maxBodyBytes?: number;
+  debounceMs?: number;
+  /** Backoff of a failing key: first delay and cap. */
+  backoff?: { baseMs: number; maxMs: number };
+}
+
+export interface RunningDaemon {
+  host: string;
+  port: number;
+  metrics: DaemonMetrics;
+  status: StatusStore;
+  /** Resolves with the exit code once the daemon has stopped. */
+  done: Promise<number>;
+  stop(code?: number): Promise<void>;
+}
+
+const SEEN_PERSISTED = 1000;
+
+export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
+  const log = o.log;
+  let queue: WorkQueue | undefined;
+  let lock: StateLock | undefined;
+  let watcher: SpecWatcher | undefined;
+  let intervalTimer: NodeJS.Timeout | undefined;
+  let stopping = false;
+  let firstFullDone = false;
+  let livekitUp: boolean | undefined;
+  let seenDirty = false;
+  let finish: (code: number) => void = () => undefined;
+  const done = new Promise<number>((r) => (finish = r));
+
+  const metrics = createDaemonMetrics({ queueDepth: () => queue?.stats().depth ?? 0 });
+  const status = createStatusStore({
+    dir: o.statusDir,
+    now: () => o.now().toISOString(),
+    onError: (err) => log.error({ err }, 'status write failed'),
+    beforeFlush: () => {
+      if (!seenDirty) return;
+      seenDirty = false;
+      status.updateDaemon((d) => (d.seenEventIds = seen.newest(SEEN_PERSISTED)));
+    },
+  });
+  await status.load();
+  const seen = createSeenIds(10_000, status.daemon().seenEventIds);
+  status.updateDaemon((d) => {
+    d.pid = process.pid;
+    d.startedAt = o.now().toISOString();
+    d.active = false;
+  });
+  status.start();
+
+  const port = limitedPort(o.port, createTokenBucket(o.rate.perSecond, o.rate.burst), (up) => {
+    if (up === livekitUp) return;
+    livekitUp = up;
+    metrics.livekitUp.set(up ? 1 : 0);
+    status.updateDaemon((d) => (d.livekitUp = up));
+    if (up) log.info('LiveKit reachable');
+    else log.warn('LiveKit unreachable; retrying with backoff');
+  });
+  const specs = createSpecStore({ paths: o.specPaths, cwd: o.cwd });
+  const timers = createScheduleTimers({ now: o.now, onEdge: (room) => enqueue(roomKey(room)) });
+
+  let secrets = { hash: '\u0000', values: [] as readonly string[] };
+  function secretValues(): readonly string[] {
+    const snap = specs.current();
+    if (snap.specHash !== secrets.hash) {
+      const values = [o.creds.apiSecret, ...collectSecretValues(snap.specs, o.env)];
+      secrets = { hash: snap.specHash, values };
+    }
+    return secrets.values;
+  }
+
+  function enqueue(key: string): void {
+    if (!stopping) queue?.enqueue(key);
+  }
+
+  const intake = createWebhookIntake({
+    creds: o.creds,
+    seen,
+    status,
+    metrics,
+    log,
+    now: o.now,
+    active: () => queue !== undefined && !stopping,
+    enqueueRoom: (room) => enqueue(roomKey(room)),
+    onFolded: () => (seenDirty = true),
+  });
+
+  const http: HttpServer = await startHttpServer({
+    host: o.listen.host,
+    port: o.listen.port,
+    webhookPath: o.webhookPath,
+    ...(o.maxBodyBytes !== undefined ? { maxBodyBytes: o.maxBodyBytes } : {}),
+    onWebhook: intake,
+    onRejected: (reason) =>
+      metrics.webhookEvents.inc({ event: 'unknown', outcome: `rejected_${reason}` }),
+    readyz: () => {
+      const reasons: string[] = [];
+      if (!lock) reasons.push('waiting for the state lock');
+      if (!firstFullDone) reasons.push('first full reconcile not finished');
+      if (livekitUp === false) reasons.push('LiveKit unreachable');
+      return {
+        status: reasons.length === 0 ? 200 : 503,
+        body: JSON.stringify({ ready: reasons.length === 0, reasons }) + '\n',
+        contentType: 'application/json',
+      };
+    },
+    metrics: async () => ({
+      status: 200,
+      body: await metrics.render(),
+      contentType: metrics.contentType,
+    }),
+  });
+  log.info({ listen: `${http.host}:${http.port}`, webhookPath: o.webhookPath }, 'listening');
+
+  function reportSpecs(snap: SpecSnapshot): void {
+    metrics.specErrors.set(snap.errors.length);
+    status.updateDaemon((d) => {
+      d.specHash = snap.specHash;
+      d.specErrors = snap.errors.map((e) => ({
+        file: e.file,
+        line: e.line,
+        col: e.col,
+        code: e.code,
+        message: e.message,
+      }));
+    });
+    for (const e of snap.errors) {
+      log.error(
+        { file: e.file, line: e.line, col: e.col, code: e.code },
+        `spec error: ${e.message}`,
+      );
+    }
+  }
+
+  async function onSpecChange(changed: string[]): Promise<void> {
+    const before = specs.current();
+    const after = await specs.reload();
+    log.info({ files: changed.length, errors: after.errors.length }, 'specs reloaded');
+    reportSpecs(after);
+    timers.sync(after.rooms);
+    for (const name of changedRooms(before, after)) enqueue(roomKey(name));
+  }
+
+  function armInterval(): void {
+    // ±10 % jitter, so daemons started together do not resync in lockstep.
+    const wait = o.intervalMs * (0.9 + Math.random() * 0.2);
+    intervalTimer = setTimeout(() => {
+      enqueue(FULL_RESYNC_KEY);
+      armInterval();
+    }, wait);
+    intervalTimer.unref();
+  }
+
+  async function acquire(): Promise<StateLock | undefined> {
+    let logged = false;
+    const deadline = o.lockTimeoutMs === undefined ? Infinity : Date.now() + o.lockTimeoutMs;
+    while (!stopping) {
+      if (Date.now() > deadline) {
+        log.error({ lockTimeoutMs: o.lockTimeoutMs }, 'gave up waiting for the state lock');
+        void stop(4);
+        return undefined;
+      }
+      try {
+        const got = await o.backend.acquireLock({ operation: 'daemon' }, { waitMs: o.lockTryMs });
+        if (stopping) {
+          await got.release();
+          return undefined;
+        }
+        return got;
+      } catch (err) {
+        if (err instanceof LockHeldError) {
+          if (!logged)
+            log.info({ holder: err.holder }, 'state lock held by another run; standing by');
+          logged = true;
+          continue;
+        }
+        log.error({ err: (err as Error).message }, 'cannot take the state lock; retrying');
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+    return undefined;
+  }
+
+  async function activate(): Promise<void> {
+    const got = await acquire();
+    if (!got) return;
+    lock = got;
+    lock.onLost((reason) => {
+      log.fatal({ reason: reason.message }, 'state lock lost; stopping');
+      void stop(1);
+    });
+    log.info({ state: o.backend.describe() }, 'state lock held; reconciling');
+    status.updateDaemon((d) => (d.active = true));
+    const snap = await specs.reload();
+    reportSpecs(snap);
+    const reconciler = createReconciler({
+      port,
+      backend: o.backend,
+      lock: () => got,
+      specs,
+      status,
+      metrics,
+      log,
+      gate: createGate(),
+      now: o.now,
+      prune: o.prune,
+      maxDeletes: o.maxDeletes,
+      concurrency: o.concurrency,
+      toolVersion: o.toolVersion,
+      secretValues,
+      onFullResync: (ok, message) => {
+        if (ok && !firstFullDone) log.info('first full reconcile finished; ready');
+        if (ok) firstFullDone = true;
+        status.updateDaemon((d) => {
+          d.lastFullResync = { time: o.now().toISOString(), result: ok ? 'success' : 'error' };
+          if (message !== undefined) d.lastFullResync.message = message;
+        });
+      },
+    });
+    queue = createWorkQueue({
+      workers: o.workers,
+      process: (key) => reconciler.reconcile(key),
+      baseDelayMs: o.backoff?.baseMs ?? 250,
+      maxDelayMs: o.backoff?.maxMs ?? 30_000,
+      onError: (key, err, failures) => {
+        metrics.workqueueRetries.inc();
+        const message = err instanceof Error ? err.message : String(err);
+        log.warn({ key, failures, error: message }, 'reconcile failed; retrying with backoff');
+      },
+    });
+    if (stopping) return;
+    watcher = watchSpecs({
+      paths: o.specPaths,
+      cwd: o.cwd,
+      ...(o.debounceMs !== undefined ? { debounceMs: o.debounceMs } : {}),
+      onChange: (changed) =>
+        void onSpecChange(changed).catch((err: unknown) =>
+          log.error({ err: (err as Error).message }, 'spec reload failed'),
+        ),
+      onError: (err) => log.error({ err: (err as Error).message }, 'spec watcher error'),
+    });
+    await watcher.ready;
+    // Changes made between the first load and the watcher's scan would be missed otherwise.
+    await onSpecChange([]);
+    timers.sync(specs.current().rooms);
+    enqueue(FULL_RESYNC_KEY);
+    armInterval();
+  }
+
+  const activation = activate().catch((err: unknown) => {
+    log.fatal({ err: (err as Error).message }, 'daemon failed to start');
+    void stop(1);
+  });
+
+  let stopped: Promise<void> | undefined;
+  function stop(code = 0): Promise<void> {
+    stopped ??= (async () => {
+      stopping = true;
+      log.info('stopping: intake closed, draining work');
+      await http.close();
+      await watcher?.close();
+      timers.close();
+      if (intervalTimer) clearTimeout(intervalTimer);
+      const drained = (await queue?.shutdown({ drainMs: o.drainMs })) ?? true;
+      if (!drained) log.warn({ drainMs: o.drainMs }, 'in-flight work did not finish in time');
+      await activation;
+      status.updateDaemon((d) => (d.active = false));
+      seenDirty = true;
+      await status.close();
+      if (lock && !lock.lost) await lock.release().catch(() => undefined);
+      await o.backend.close().catch(() => undefined);
+      log.info('stopped');
+      finish(code);
+    })();
+    return stopped;
+  }
+
+  return { host: http.host, port: http.port, metrics, status, done, stop };
+}

@@ -1,0 +1,207 @@
+/**
+ * Reconciles one work-queue key with the same path as `plan` + `apply`: observe, plan (pure),
+ * check safety, applyPlan (state written per action). `*` is a full resync (one ListRooms for
+ * everything); `room.<name>` plans just that room. Results are folded into the status files.
+ */
+import pLimit from 'p-limit';
+import type { Logger } from 'pino';
+import type { LiveKitPort } from '../adapters/livekit/port.ts';
+import type { StateBackend, StateLock } from '../adapters/state/backend.ts';
+import type { StatusStore } from '../adapters/status/status-store.ts';
+import type { DaemonMetrics } from '../adapters/metrics/registry.ts';
+import { applyPlan, type ChangeOutcome } from '../app/apply-run.ts';
+import { observe, planFrom } from '../app/plan-run.ts';
+import type { StateDocument } from '../core/inventory.ts';
+import type { LiveParticipant, LiveRoom } from '../core/live.ts';
+import type { Plan } from '../core/plan.ts';
+import { scrubText } from '../core/redact.ts';
+import { checkSafety } from '../core/safety.ts';
+import type { Gate } from './gate.ts';
+import type { SpecStore } from './spec-store.ts';
+import { foldRoomResult, type ReconcileResult } from './fold-reconcile.ts';
+
+export const FULL_RESYNC_KEY = '*';
+
+export function roomKey(name: string): string {
+  return `room.${name}`;
+}
+
+export interface ReconcilerDeps {
+  port: LiveKitPort;
+  backend: StateBackend;
+  lock: () => StateLock;
+  specs: SpecStore;
+  status: StatusStore;
+  metrics: DaemonMetrics;
+  log: Logger;
+  gate: Gate;
+  now: () => Date;
+  prune: boolean;
+  maxDeletes: number;
+  concurrency: number;
+  toolVersion: string;
+  secretValues: () => readonly string[];
+  /** ListParticipants calls per full resync at most (occupied declared rooms). */
+  maxParticipantLists?: number;
+  onFullResync?: (ok: boolean, message?: string) => void;
+}
+
+export interface Reconciler {
+  reconcile(key: string): Promise<void>;
+}
+
+/** A reconcile that ran but left failures: thrown so the key comes back with backoff. */
+export class ReconcileFailed extends Error {
+  override readonly name = 'ReconcileFailed';
+}
+
+function inventory(doc: StateDocument): string {
+  return JSON.stringify([doc.owned, doc.pending, doc.protections]);
+}
+
+function errorText(err: unknown, secrets: readonly string[]): string {
+  return scrubText(err instanceof Error ? err.message : String(err), secrets);
+}
+
+export function createReconciler(deps: ReconcilerDeps): Reconciler {
+  const listLimit = pLimit(8);
+
+  async function listOccupied(
+    rooms: readonly LiveRoom[],
+    declared: ReadonlySet<string>,
+  ): Promise<Map<string, LiveParticipant[]>> {
+    const occupied = rooms
+      .filter((r) => declared.has(r.name) && r.numParticipants > 0)
+      .slice(0, deps.maxParticipantLists ?? 100);
+    const out = new Map<string, LiveParticipant[]>();
+    await Promise.all(
+      occupied.map((r) =>
+        listLimit(async () => {
+          // A room closing meanwhile is not an error of the resync.
+          const list = await deps.port.listParticipants(r.name).catch(() => undefined);
+          if (list) out.set(r.name, list);
+        }),
+      ),
+    );
+    return out;
+  }
+
+  async function runOnce(scope: ReadonlySet<string> | undefined): Promise<ReconcileResult> {
+    const lock = deps.lock();
+    if (lock.lost) throw new Error('the state lock was lost');
+    const snap = deps.specs.current();
+    const now = deps.now();
+    const [observed, state] = await Promise.all([observe(deps.port, scope), deps.backend.read()]);
+    // While any spec file has errors, nothing is pruned: a broken file must not read as "deleted".
+    const prune = deps.prune && snap.errors.length === 0;
+    const { plan, state: settled } = planFrom({
+      project: { rooms: snap.rooms, specHash: snap.specHash },
+      observed,
+      state,
+      now,
+      prune,
+      toolVersion: deps.toolVersion,
+      scope,
+    });
+    const safety = checkSafety(plan, {
+      maxDeletes: deps.maxDeletes,
+      force: false,
+      specCount: snap.specs.length,
+    });
+    let outcomes: ChangeOutcome[] = [];
+    let refused: string | undefined;
+    if (!safety.ok) {
+      refused = safety.reasons.join('; ');
+      deps.log.warn({ reasons: safety.reasons }, 'reconcile refused by a safety guard');
+    } else if (plan.changes.length > 0 || needsWrite(plan, state, settled)) {
+      const report = await applyPlan({
+        plan,
+        port: deps.port,
+        lock,
+        settled,
+        concurrency: deps.concurrency,
+        now: deps.now,
+      });
+      outcomes = report.outcomes;
+      for (const o of outcomes) {
+        if (o.ok) deps.log.info({ address: o.change.address, action: o.change.action }, 'applied');
+        else {
+          const error = errorText(o.error, deps.secretValues());
+          deps.log.error({ address: o.change.address, action: o.change.action, error }, 'failed');
+        }
+      }
+    }
+
+    const declared = new Set(snap.rooms.map((r) => r.name));
+    const participants = scope
+      ? new Map<string, LiveParticipant[]>()
+      : await listOccupied(observed.rooms, declared);
+    const names = scope ? [...scope] : [...new Set([...declared, ...deps.status.rooms()])];
+    const live = new Map(observed.rooms.map((r) => [r.name, r]));
+    const desired = new Map(snap.rooms.map((r) => [r.name, r]));
+    const time = deps.now();
+    let overall: ReconcileResult = 'success';
+    for (const name of names) {
+      const result = foldRoomResult(deps.status, {
+        name,
+        desired: desired.get(name),
+        live: live.get(name),
+        participants: participants.get(name),
+        plan,
+        outcomes: outcomes.filter((o) => o.change.name === name),
+        refused,
+        now: time,
+        full: scope === undefined,
+        secretValues: deps.secretValues(),
+      });
+      if (result === 'error') overall = 'error';
+      else if (result === 'held' && overall === 'success') overall = 'held';
+    }
+    if (refused !== undefined && overall === 'success') overall = 'held';
+    const failed = outcomes.filter((o) => !o.ok).length;
+    if (failed > 0) throw new ReconcileFailed(`${failed} change(s) failed`);
+    return overall;
+  }
+
+  return {
+    async reconcile(key) {
+      const full = key === FULL_RESYNC_KEY;
+      const name = full ? undefined : key.slice('room.'.length);
+      const scope = name === undefined ? undefined : new Set([name]);
+      const end = deps.metrics.reconcileDuration.startTimer({ scope: full ? 'full' : 'room' });
+      try {
+        const result = await (full
+          ? deps.gate.exclusive(() => runOnce(scope))
+          : deps.gate.shared(() => runOnce(scope)));
+        deps.metrics.reconcileTotal.inc({ result });
+        if (full) deps.onFullResync?.(true);
+      } catch (err) {
+        deps.metrics.reconcileTotal.inc({ result: 'error' });
+        const message = errorText(err, deps.secretValues());
+        if (full) deps.onFullResync?.(false, message);
+        else if (name !== undefined && !(err instanceof ReconcileFailed)) {
+          foldRoomResult(deps.status, {
+            name,
+            error: message,
+            now: deps.now(),
+            full: false,
+            secretValues: deps.secretValues(),
+          });
+        }
+        throw err;
+      } finally {
+        end();
+      }
+    },
+  };
+}
+
+function needsWrite(plan: Plan, before: StateDocument, settled: StateDocument): boolean {
+  const p = plan.protections;
+  if (p && (p.protect.length > 0 || p.unprotect.length > 0)) {
+    // Only protections not yet recorded need a write.
+    if (p.protect.some((a) => !before.protections[a])) return true;
+    if (p.unprotect.some((a) => before.protections[a])) return true;
+  }
+  return inventory(before) !== inventory(settled);
+}
