@@ -1,0 +1,140 @@
+/**
+ * Runs `livekit-gitops daemon` as a child process in a temp workspace, on a free loopback port,
+ * and gives tests bounded polls over the server, the status files and the HTTP endpoints.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AccessToken } from 'livekit-server-sdk';
+import { parse } from 'yaml';
+import { createLiveKitAdapter } from '../../../src/adapters/livekit/index.ts';
+import type { LiveKitPort } from '../../../src/adapters/livekit/port.ts';
+import type { DaemonStatus } from '../../../src/adapters/status/daemon-status.ts';
+import type { RoomStatus } from '../../../src/adapters/status/room-status.ts';
+import { statusFileName } from '../../../src/adapters/status/room-status.ts';
+import { spawnCli } from '../../harness/cli.ts';
+import { freePort } from '../../harness/free-port.ts';
+
+export interface Server {
+  url: string;
+  apiKey: string;
+  apiSecret: string;
+}
+
+export interface DaemonChild {
+  child: ChildProcess;
+  port: number;
+  base: string;
+  webhookUrl: string;
+  logs(): string;
+  /** SIGTERM, then waits for the exit code (bounded). */
+  stop(timeoutMs?: number): Promise<number | null>;
+  kill(): Promise<void>;
+  exited: Promise<number | null>;
+}
+
+export async function startDaemonChild(
+  ws: string,
+  server: Server,
+  args: readonly string[] = [],
+): Promise<DaemonChild> {
+  const port = await freePort();
+  const child = spawnCli(
+    ['daemon', '--listen', `127.0.0.1:${port}`, '--log-format', 'json', ...args],
+    {
+      cwd: ws,
+      env: {
+        LIVEKIT_URL: server.url,
+        LIVEKIT_API_KEY: server.apiKey,
+        LIVEKIT_API_SECRET: server.apiSecret,
+      },
+    },
+  );
+  let logs = '';
+  child.stdout?.on('data', (d: Buffer) => (logs += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (logs += d.toString()));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
+  const base = `http://127.0.0.1:${port}`;
+  await waitFor(`daemon on ${port} answers /healthz`, async () => {
+    if (child.exitCode !== null) throw new Error(`daemon exited early:\n${logs}`);
+    const res = await fetch(`${base}/healthz`).catch(() => undefined);
+    return res?.status === 200;
+  });
+  return {
+    child,
+    port,
+    base,
+    webhookUrl: `${base}/webhook`,
+    logs: () => logs,
+    exited,
+    async stop(timeoutMs = 15_000) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+    async kill() {
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+/** Polls `check` every 100 ms until it returns true; throws after `timeoutMs`. */
+export async function waitFor(
+  what: string,
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 15_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `timed out waiting for ${what}${last ? `: ${last instanceof Error ? last.message : JSON.stringify(last)}` : ''}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export function serverPort(server: Server): LiveKitPort {
+  return createLiveKitAdapter({ ...server, retry: false, requestTimeoutMs: 3_000 });
+}
+
+export async function readRoomStatus(ws: string, room: string): Promise<RoomStatus | undefined> {
+  const text = await readFile(join(ws, 'status', statusFileName(room)), 'utf8').catch(
+    () => undefined,
+  );
+  return text === undefined ? undefined : (parse(text) as RoomStatus);
+}
+
+export async function readDaemonStatus(ws: string): Promise<DaemonStatus | undefined> {
+  const text = await readFile(join(ws, 'status', '_daemon.yaml'), 'utf8').catch(() => undefined);
+  return text === undefined ? undefined : (parse(text) as DaemonStatus);
+}
+
+export async function metricValue(base: string, line: string): Promise<number | undefined> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const hit = text.split('\n').find((l) => l.startsWith(line + ' '));
+  return hit === undefined ? undefined : Number(hit.slice(line.length + 1));
+}
+
+/** A webhook body signed as LiveKit signs it (JWT with the body's sha256), with any secret. */
+export async function signedWebhook(
+  body: string,
+  creds: { apiKey: string; apiSecret: string },
+): Promise<string> {
+  const at = new AccessToken(creds.apiKey, creds.apiSecret);
+  at.sha256 = createHash('sha256').update(body).digest('base64');
+  return at.toJwt();
+}
