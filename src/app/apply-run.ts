@@ -8,7 +8,7 @@ import type { LiveKitPort } from '../adapters/livekit/port.ts';
 import type { StateDocument } from '../core/inventory.ts';
 import type { Plan, ResourceChange } from '../core/plan.ts';
 import { executeChanges } from '../engine/executor.ts';
-import { executeChange, type StateEffect } from '../kinds/execute.ts';
+import { executeChange, recordChangeFailure, type StateEffect } from '../kinds/execute.ts';
 
 export type ChangeOutcome =
   | { ok: true; change: ResourceChange; effect: StateEffect }
@@ -43,7 +43,24 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
     doc.pending = { ...base.pending };
     doc.protections = { ...base.protections };
     if (base.moderated !== undefined) doc.moderated = { ...base.moderated };
+    if (base.recordings !== undefined) doc.recordings = { ...base.recordings };
     for (const change of plan.changes) {
+      // StartEgress is not idempotent: the marker (with the request's fingerprint) lets the next
+      // reconcile adopt the egress of a start whose answer was lost, instead of starting another.
+      if (change.action === 'start') {
+        const p = change.payload;
+        doc.pending[change.address] = {
+          address: change.address,
+          operation: 'start',
+          startedAt,
+          match: {
+            policy: change.name,
+            room: typeof p['room'] === 'string' ? p['room'] : '',
+            fingerprint: typeof p['fingerprint'] === 'string' ? p['fingerprint'] : '',
+          },
+        };
+        continue;
+      }
       if (change.action !== 'create' && change.action !== 'replace') continue;
       doc.pending[change.address] = {
         address: change.address,
@@ -76,6 +93,7 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
           : { ok: false, change, error: outcome.error };
         outcomes.push(o);
         if (o.ok) writes.push(lock.update((doc) => recordEffect(doc, change, o.effect)));
+        else writes.push(lock.update((doc) => recordChangeFailure(doc, change, o.error, now())));
         input.onDone?.(o);
       },
     },

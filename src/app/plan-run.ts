@@ -11,6 +11,8 @@ import { moderationSpecsOf } from '../kinds/moderation-rule/from-spec.ts';
 import { observeParticipants } from '../kinds/moderation-rule/observe.ts';
 import { bindModeration, selectedRooms } from '../kinds/moderation-rule/planner.ts';
 import { settleModeration } from '../kinds/moderation-rule/settle.ts';
+import { observeRecordingFor, planRecordingStep } from '../kinds/recording-policy/plan-hook.ts';
+import type { RecordingEvent, RecordingObservation } from '../kinds/recording-policy/settle.ts';
 import { createRoomPlanner } from '../kinds/room/planner.ts';
 import { settleRoomInventory } from '../kinds/room/settle.ts';
 import type { Project } from './project.ts';
@@ -25,6 +27,8 @@ export interface Observed {
    * people (replace, delete) are re-checked with ListParticipants: see `planLive`.
    */
   occupancy?: Map<string, number>;
+  /** Active egress (every page), owned egresses that ended, lost ones (absent: no recording policy). */
+  egress?: RecordingObservation;
 }
 
 /**
@@ -36,16 +40,22 @@ export async function observe(
   port: LiveKitPort,
   scope?: ReadonlySet<string>,
   project?: Pick<Project, 'specs'>,
+  /** The state read for this plan: recording looks up its owned egresses and probes them. */
+  state?: StateDocument,
 ): Promise<Observed> {
-  const rooms = await port.listRooms(scope ? [...scope] : undefined);
+  const [rooms, egress] = await Promise.all([
+    port.listRooms(scope ? [...scope] : undefined),
+    observeRecordingFor(port, { scope, specs: project?.specs, state }),
+  ]);
+  const observed: Observed = egress ? { rooms, egress } : { rooms };
   const moderation = project ? moderationSpecsOf(project.specs) : undefined;
-  if (moderation === undefined || moderation.rules.length === 0) return { rooms };
+  if (moderation === undefined || moderation.rules.length === 0) return observed;
   const selected = selectedRooms(
     moderation.rules,
     moderation.declaredLabels,
     rooms.map((r) => r.name),
   );
-  return { rooms, participants: await observeParticipants(port, selected) };
+  return { ...observed, participants: await observeParticipants(port, selected) };
 }
 
 export interface PlanInput {
@@ -65,6 +75,8 @@ export interface PlanOutput {
   plan: Plan;
   /** The inventory settled against the observation (what apply writes back before executing). */
   state: StateDocument;
+  /** Recording adoptions, failures and lost egresses found while settling (for status and logs). */
+  recordingEvents?: RecordingEvent[];
 }
 
 export function planFrom(input: PlanInput): PlanOutput {
@@ -89,6 +101,21 @@ export function planFrom(input: PlanInput): PlanOutput {
       : participants;
     kinds.push(bindModeration({ ...moderationSpecsOf(input.project.specs), participants: scoped }));
   }
+  let recordingEvents: RecordingEvent[] = [];
+  if (input.observed.egress !== undefined) {
+    const step = planRecordingStep({
+      specs: input.project.specs ?? [],
+      declaredRooms: input.project.rooms,
+      liveRooms: input.observed.rooms,
+      observation: input.observed.egress,
+      state,
+      now: input.at ?? input.now,
+      scope,
+    });
+    state = step.state;
+    recordingEvents = step.events;
+    kinds.push(step.kind);
+  }
   const plan = assemblePlan({
     kinds,
     state,
@@ -98,7 +125,7 @@ export function planFrom(input: PlanInput): PlanOutput {
     toolVersion: input.toolVersion,
     specHash: input.project.specHash,
   });
-  return { plan, state };
+  return recordingEvents.length > 0 ? { plan, state, recordingEvents } : { plan, state };
 }
 
 function occupancyOf(observed: Observed): Map<string, number> {
@@ -126,6 +153,7 @@ export async function planLive(input: LivePlanInput): Promise<LivePlanOutput> {
     input.port,
     input.scope,
     input.project.specs ? { specs: input.project.specs } : undefined,
+    input.state,
   );
   const first = planFrom({ ...input, observed });
   const sensitive = new Set<string>();

@@ -88,6 +88,21 @@ export interface LiveEgress {
   error: string;
   fileResults: EgressFileResult[];
   streamResults: EgressStreamResult[];
+  /** What the egress was asked to do, without secrets: how a policy recognises its own egress. */
+  request?: EgressRequestSummary;
+}
+
+/**
+ * The identifying, non-secret parts of an egress request, read back from EgressInfo.request.
+ * Stream URLs and storage credentials are left out (the real worker redacts them anyway).
+ */
+export interface EgressRequestSummary {
+  /** `roomComposite`, `participant`, `trackComposite`, `web`, `track`, or the request case. */
+  source: string;
+  /** Only set, non-default values: `layout`, `identity`, `url`, `customBaseUrl`, `audioOnly`, `videoOnly`, `screenShare`. */
+  detail: Record<string, string>;
+  /** One entry per output, sorted: `file:<filepath>`, `stream`, `segments:<prefix>`, `images:<prefix>`. */
+  outputs: string[];
 }
 
 export interface LiveIngress {

@@ -3,8 +3,9 @@
  */
 import type { LiveKitPort } from '../adapters/livekit/port.ts';
 import type { ResourceChange } from '../core/plan.ts';
-import type { ModeratedSession } from '../core/inventory.ts';
+import type { ModeratedSession, StateDocument } from '../core/inventory.ts';
 import { executeModerationChange } from './moderation-rule/apply.ts';
+import { executeRecordingChange, recordRecordingFailure } from './recording-policy/apply.ts';
 import { executeRoomChange, type StateEffect as RoomStateEffect } from './room/apply.ts';
 
 /** What a finished change does to the state document. */
@@ -22,7 +23,18 @@ export type ChangeExecutor = (
 const executors: Record<string, ChangeExecutor> = {
   Room: executeRoomChange,
   ModerationRule: executeModerationChange,
+  RecordingPolicy: executeRecordingChange,
 };
+
+/** What a failed change does to the state (only recording starts record anything: retries). */
+export function recordChangeFailure(
+  doc: StateDocument,
+  change: ResourceChange,
+  error: unknown,
+  at: Date,
+): void {
+  if (change.kind === 'RecordingPolicy') recordRecordingFailure(doc, change, error, at);
+}
 
 export function executeChange(
   change: ResourceChange,

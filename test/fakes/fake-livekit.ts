@@ -25,6 +25,7 @@ import type {
   SipOutboundTrunkInput,
   UpdateParticipantInput,
 } from '../../src/adapters/livekit/port.ts';
+import { summaryOfStartInput } from '../../src/kinds/recording-policy/fingerprint.ts';
 
 export interface FakeLiveKitOptions {
   /** `false`: egress, ingress and SIP fail with `internal` "... not connected (redis required)". */
@@ -71,6 +72,7 @@ export class FakeLiveKit implements LiveKitPort {
   private readonly rooms = new Map<string, LiveRoom>();
   private readonly participants = new Map<string, Map<string, LiveParticipant>>();
   private readonly egress = new Map<string, LiveEgress>();
+  private readonly lostEgress = new Set<string>();
   private readonly ingress = new Map<string, LiveIngress>();
   private readonly inbound = new Map<string, LiveSipInboundTrunk>();
   private readonly outbound = new Map<string, LiveSipOutboundTrunk>();
@@ -296,6 +298,7 @@ export class FakeLiveKit implements LiveKitPort {
         error: '',
         fileResults: [],
         streamResults: [],
+        request: summaryOfStartInput(input),
       };
       this.egress.set(e.egressId, e);
       this.refreshCounts(input.roomName);
@@ -323,6 +326,36 @@ export class FakeLiveKit implements LiveKitPort {
       this.refreshCounts(e.roomName);
       return answer;
     });
+  }
+
+  updateStream(
+    egressId: string,
+    add: readonly string[],
+    remove: readonly string[],
+  ): Promise<LiveEgress> {
+    const op = 'Egress.UpdateStream';
+    return this.run('updateStream', op, [egressId, add, remove], () => {
+      this.needRedis('egress', op);
+      const e = this.egress.get(egressId);
+      if (!e) throw this.notFound(op, 'egress does not exist');
+      // A worker that died: the server keeps the egress ACTIVE and requests to it time out.
+      if (this.lostEgress.has(egressId)) {
+        throw new LiveKitError('timeout', op, 'request timed out', {
+          serverCode: 'deadline_exceeded',
+          status: 408,
+        });
+      }
+      for (const url of add) e.streamResults.push({ url, status: 'active', error: '' });
+      for (const url of remove) {
+        for (const r of e.streamResults) if (r.url === url) r.status = 'finished';
+      }
+      return e;
+    });
+  }
+
+  /** Test hook: the egress's worker dies (it stays ACTIVE; stop and updateStream time out). */
+  loseEgress(egressId: string): void {
+    this.lostEgress.add(egressId);
   }
 
   // Ingress

@@ -265,6 +265,15 @@ export function createLiveKitAdapter(opts: LiveKitAdapterOptions): LiveKitPort {
       );
       return toLiveEgress(info);
     },
+    async updateStream(egressId, add, remove, o) {
+      const info = await call(
+        'Egress.UpdateStream',
+        'once',
+        (c) => c.egress.updateStream(egressId, [...add], [...remove]),
+        o?.timeoutMs ?? defaultTimeoutMs,
+      );
+      return toLiveEgress(info);
+    },
 
     async listIngress(filter = {}) {
       const items = await call('Ingress.ListIngress', 'retry', (c) =>

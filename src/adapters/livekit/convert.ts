@@ -27,6 +27,7 @@ import type {
   ParticipantPermissions,
   TrackSource,
 } from '../../core/live.ts';
+import { summarizeEgressRequest } from './egress-summary.ts';
 
 const TRACK_SOURCES: readonly TrackSource[] = [
   'unknown',
@@ -140,7 +141,7 @@ export function toLiveParticipant(p: ParticipantInfo): LiveParticipant {
 }
 
 export function toLiveEgress(e: EgressInfo): LiveEgress {
-  return {
+  const live: LiveEgress = {
     egressId: e.egressId,
     roomName: e.roomName,
     roomId: e.roomId,
@@ -162,6 +163,9 @@ export function toLiveEgress(e: EgressInfo): LiveEgress {
       error: s.error,
     })),
   };
+  const request = summarizeEgressRequest(e);
+  if (request !== undefined) live.request = request;
+  return live;
 }
 
 export function toLiveIngress(i: IngressInfo): LiveIngress {

@@ -227,6 +227,17 @@ export interface LiveKitPort {
   /** Not idempotent and never retried: callers reconcile a lost answer by listing. */
   startEgress(input: StartEgressInput, opts?: CallOptions): Promise<LiveEgress>;
   stopEgress(egressId: string, opts?: CallOptions): Promise<LiveEgress>;
+  /**
+   * UpdateStream, routed by the server to the egress's worker. With empty lists it changes
+   * nothing, which makes it the safe liveness probe for an egress: a dead worker makes the server
+   * answer `timeout` (deadline_exceeded) after ~3 s. Never retried.
+   */
+  updateStream(
+    egressId: string,
+    add: readonly string[],
+    remove: readonly string[],
+    opts?: CallOptions,
+  ): Promise<LiveEgress>;
 
   // Ingress (needs Redis on the server). Create is not retried (not idempotent: ids are server-made).
   listIngress(filter?: { roomName?: string; ingressId?: string }): Promise<LiveIngress[]>;

@@ -25,5 +25,6 @@ export function parseStateDocument(text: string, where: string): StateDocument {
     owned: d.owned ?? {},
     protections: d.protections ?? {},
     pending: d.pending ?? {},
+    ...(d.recordings ? { recordings: d.recordings } : {}),
   };
 }

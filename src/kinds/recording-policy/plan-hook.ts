@@ -1,0 +1,104 @@
+/**
+ * The recording kind's entry points for the shared plan path (src/app/plan-run.ts): whether to
+ * observe egress at all, the observation, and settle + bind for planning.
+ */
+import type { BoundKind } from '../../core/kind-planner.ts';
+import type { StateDocument } from '../../core/inventory.ts';
+import type { LiveRoom } from '../../core/live.ts';
+import type { LiveKitPort } from '../../adapters/livekit/port.ts';
+import type { LoadedRecordingPolicy, LoadedSpec } from '../../spec/types.ts';
+import type { DesiredRoom } from '../room/desired.ts';
+import { RECORDING_KIND, type DesiredRecordingPolicy } from './desired.ts';
+import { desiredRecordingPolicyFromSpec } from './from-spec.ts';
+import { observeRecording } from './observe.ts';
+import { recordingOptionsFromEnv, type RecordingOptions } from './options.ts';
+import { bindRecording, holdingAddresses, type RecordingPlanInput } from './planner.ts';
+import {
+  isRecordingAddress,
+  settleRecordingInventory,
+  type RecordingEvent,
+  type RecordingObservation,
+} from './settle.ts';
+
+const cache = new WeakMap<readonly LoadedSpec[], DesiredRecordingPolicy[]>();
+
+export function recordingPoliciesOf(specs: readonly LoadedSpec[]): DesiredRecordingPolicy[] {
+  let list = cache.get(specs);
+  if (!list) {
+    list = specs
+      .filter((s): s is LoadedRecordingPolicy => s.kind === RECORDING_KIND)
+      .map(desiredRecordingPolicyFromSpec);
+    cache.set(specs, list);
+  }
+  return list;
+}
+
+/** Egress is observed when a policy exists, or state still holds a recording (policy removed). */
+export function needsRecording(
+  specs: readonly LoadedSpec[] | undefined,
+  state: StateDocument | undefined,
+): boolean {
+  if (specs?.some((s) => s.kind === RECORDING_KIND)) return true;
+  if (!state) return false;
+  return (
+    Object.keys(state.owned).some(isRecordingAddress) ||
+    Object.keys(state.pending).some(isRecordingAddress)
+  );
+}
+
+export async function observeRecordingFor(
+  port: LiveKitPort,
+  input: {
+    scope?: ReadonlySet<string> | undefined;
+    specs?: readonly LoadedSpec[] | undefined;
+    state?: StateDocument | undefined;
+    now?: Date;
+    options?: RecordingOptions;
+  },
+): Promise<RecordingObservation | undefined> {
+  if (!needsRecording(input.specs, input.state)) return undefined;
+  return observeRecording(port, {
+    scope: input.scope,
+    state: input.state,
+    now: input.now ?? new Date(),
+    options: input.options ?? recordingOptionsFromEnv(process.env),
+  });
+}
+
+export interface RecordingPlanStep {
+  state: StateDocument;
+  kind: BoundKind;
+  /** Adoptions, failures, lost egresses found while settling: for status, logs and metrics. */
+  events: RecordingEvent[];
+}
+
+export function planRecordingStep(input: {
+  specs: readonly LoadedSpec[];
+  declaredRooms: readonly DesiredRoom[];
+  liveRooms: readonly LiveRoom[];
+  observation: RecordingObservation;
+  state: StateDocument;
+  now: Date;
+  scope?: ReadonlySet<string> | undefined;
+  options?: RecordingOptions;
+}): RecordingPlanStep {
+  const options = input.options ?? recordingOptionsFromEnv(process.env);
+  const scope = input.scope;
+  const planInput: RecordingPlanInput = {
+    policies: recordingPoliciesOf(input.specs),
+    rooms: scope ? input.liveRooms.filter((r) => scope.has(r.name)) : input.liveRooms,
+    labelsOf: new Map(input.declaredRooms.map((r) => [r.name, r.labels])),
+    active: input.observation.active,
+    options,
+    scope,
+  };
+  const { state, events } = settleRecordingInventory({
+    state: input.state,
+    observation: input.observation,
+    holding: holdingAddresses(planInput, input.now),
+    now: input.now,
+    options,
+    scope,
+  });
+  return { state, kind: bindRecording(planInput), events };
+}
