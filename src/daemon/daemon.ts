@@ -92,14 +92,8 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       status.updateDaemon((d) => (d.seenEventIds = seen.newest(SEEN_PERSISTED)));
     },
   });
-  await status.load();
-  const seen = createSeenIds(10_000, status.daemon().seenEventIds);
-  status.updateDaemon((d) => {
-    d.pid = process.pid;
-    d.startedAt = o.now().toISOString();
-    d.active = false;
-  });
-  status.start();
+  // Filled from `_daemon.yaml` once the lock is held: a standby daemon writes no status at all.
+  const seen = createSeenIds(10_000);
 
   const port = limitedPort(o.port, createTokenBucket(o.rate.perSecond, o.rate.burst), (up) => {
     if (up === livekitUp) return;
@@ -243,7 +237,15 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       void stop(1);
     });
     log.info({ state: o.backend.describe() }, 'state lock held; reconciling');
-    status.updateDaemon((d) => (d.active = true));
+    // Read after taking the lock: the previous holder's seen ids and statuses are final now.
+    await status.load();
+    for (const id of status.daemon().seenEventIds) seen.add(id);
+    status.updateDaemon((d) => {
+      d.pid = process.pid;
+      d.startedAt = o.now().toISOString();
+      d.active = true;
+    });
+    status.start();
     const snap = await specs.reload();
     reportSpecs(snap);
     const reconciler = createReconciler({
@@ -317,9 +319,11 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       const drained = (await queue?.shutdown({ drainMs: o.drainMs })) ?? true;
       if (!drained) log.warn({ drainMs: o.drainMs }, 'in-flight work did not finish in time');
       await activation;
-      status.updateDaemon((d) => (d.active = false));
-      seenDirty = true;
-      await status.close();
+      if (lock) {
+        status.updateDaemon((d) => (d.active = false));
+        seenDirty = true;
+        await status.close();
+      }
       if (lock && !lock.lost) await lock.release().catch(() => undefined);
       await o.backend.close().catch(() => undefined);
       log.info('stopped');

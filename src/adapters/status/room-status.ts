@@ -148,8 +148,19 @@ function upsertParticipant(s: RoomStatus, ev: FoldableEvent): void {
   // track_published carries the participant after the publish: a publisher from then on.
   if (ev.event === 'track_published') next.publisher = true;
   const i = s.participants.findIndex((x) => x.identity === p.identity);
-  if (i === -1) s.participants.push(next);
-  else s.participants[i] = next;
+  const prev = s.participants[i];
+  if (prev === undefined) {
+    s.participants.push(next);
+    return;
+  }
+  // Track events carry a thinner participant (no name, no join time): keep what we knew.
+  s.participants[i] = {
+    identity: prev.identity,
+    name: next.name || prev.name,
+    kind: next.kind,
+    joinedAt: p.joinedAtMs ? next.joinedAt : prev.joinedAt,
+    publisher: ev.event === 'participant_joined' ? next.publisher || prev.publisher : next.publisher,
+  };
 }
 
 /** Live facts from a resync: the observation wins over what webhooks said. */

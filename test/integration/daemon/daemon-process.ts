@@ -24,6 +24,8 @@ export interface Server {
 
 export interface DaemonChild {
   child: ChildProcess;
+  /** The workspace it runs in (status files under `status/`). */
+  cwd: string;
   port: number;
   base: string;
   webhookUrl: string;
@@ -65,6 +67,7 @@ export async function startDaemonChild(
   });
   return {
     child,
+    cwd: ws,
     port,
     base,
     webhookUrl: `${base}/webhook`,
