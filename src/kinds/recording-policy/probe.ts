@@ -2,7 +2,8 @@
  * Lost-egress detection. When an egress worker dies, LiveKit keeps its egress ACTIVE forever and
  * says nothing. The probe is an UpdateStream with empty add/remove lists: the server routes it to
  * the egress's worker, a live worker answers at once (with the egress, or an error for a
- * non-stream egress), and for a dead one the server answers 408 `deadline_exceeded` after ~3 s.
+ * non-stream egress), and for a dead one the server answers 503 "no response from servers" after
+ * ~3 s (see isLostAnswer).
  * It changes nothing, unlike StopEgress, so it is safe on a healthy egress.
  *
  * Off the hot path: only egresses older than `probeMinAgeMs`, each at most every
@@ -16,12 +17,16 @@ import type { RecordingOptions } from './options.ts';
 
 const lastProbe = new WeakMap<LiveKitPort, Map<string, number>>();
 
+/**
+ * The server's answer when nothing serves the egress's topic any more. Measured on v1.13.5 with a
+ * SIGKILLed worker: UpdateStream gets 503 `unavailable` "no response from servers" after 3.0 s
+ * (StopEgress gets 408 `deadline_exceeded` after 3.0 s instead). Our own client timeout (status 0)
+ * proves nothing and does not count.
+ */
 export function isLostAnswer(err: unknown): boolean {
-  return (
-    err instanceof LiveKitError &&
-    err.kind === 'timeout' &&
-    (err.serverCode === 'deadline_exceeded' || err.status === 408)
-  );
+  if (!(err instanceof LiveKitError) || err.status === 0) return false;
+  if (err.kind === 'timeout') return true;
+  return err.kind === 'unavailable' && /no response from servers/i.test(err.message);
 }
 
 /** Probes one egress: true when its worker is gone. Exported for the benchmark. */
