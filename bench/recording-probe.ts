@@ -5,7 +5,7 @@
  */
 import { RoomServiceClient } from 'livekit-server-sdk';
 import { createLiveKitAdapter } from '../src/adapters/livekit/adapter.ts';
-import { LiveKitError } from '../src/core/errors.ts';
+import type { LiveKitError } from '../src/core/errors.ts';
 import { buildEgressWorker, startEgressWorker } from '../test/harness/egress-worker.ts';
 import { startLiveKit } from '../test/harness/livekit-server.ts';
 

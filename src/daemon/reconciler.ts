@@ -91,11 +91,13 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     if (lock.lost) throw new Error('the state lock was lost');
     const snap = deps.specs.current();
     const now = deps.now();
-    const [observed, state] = await Promise.all([observe(deps.port, scope), deps.backend.read()]);
+    // State first: recording observation looks up and probes the egresses the state owns.
+    const state = await deps.backend.read();
+    const observed = await observe(deps.port, scope, { specs: snap.specs }, state);
     // While any spec file has errors, nothing is pruned: a broken file must not read as "deleted".
     const prune = deps.prune && snap.errors.length === 0;
     const { plan, state: settled } = planFrom({
-      project: { rooms: snap.rooms, specHash: snap.specHash },
+      project: { rooms: snap.rooms, specHash: snap.specHash, specs: snap.specs },
       observed,
       state,
       now,

@@ -138,7 +138,7 @@ describe('recording policies through plan and apply', () => {
     const first = await space.cli(['apply', '--auto-approve']);
     expect(first.code).toBe(1);
     noSecrets(first.stdout, first.stderr);
-    expect(JSON.parse(await space.stateText()).pending[`recording.sales.${room}`]).toBeDefined();
+    expect((await space.state()).pending[`recording.sales.${room}`]).toBeDefined();
     // The worker stored the egress before its late answer: the next plan adopts it, starts nothing.
     await poll('egress listed', async () => (await activeIn(bed.port, room)).length === 1);
     const adopting = await space.cli(['plan', '--detailed-exitcode']);
@@ -146,9 +146,9 @@ describe('recording policies through plan and apply', () => {
     expect(adopting.stdout).not.toContain('>');
     const second = await space.cli(['apply', '--auto-approve']);
     expect(second.code).toBe(0);
-    const state = JSON.parse(await space.stateText());
+    const state = await space.state();
     expect(state.pending[`recording.sales.${room}`]).toBeUndefined();
-    expect(state.owned[`recording.sales.${room}`].serverId).toBe(w.egressIds()[0]);
+    expect(state.owned[`recording.sales.${room}`]?.serverId).toBe(w.egressIds()[0]);
     expect((await space.cli(['plan', '--detailed-exitcode'])).code).toBe(0);
     expect(w.egressIds()).toHaveLength(1);
     expect(await activeIn(bed.port, room)).toHaveLength(1);
@@ -174,10 +174,10 @@ describe('recording policies through plan and apply', () => {
     const planned = await space.cli(['plan']);
     expect(planned.stdout).toContain(`> recording.sales.${room} (replace_lost_egress)`);
     expect((await space.cli(['apply', '--auto-approve'])).code).toBe(0);
-    await poll('replacement', async () => survivor.egressIds().length === 1);
-    const state = JSON.parse(await space.stateText());
-    expect(state.recordings[`recording.sales.${room}`].lost).toEqual([first]);
-    expect(state.owned[`recording.sales.${room}`].serverId).toBe(survivor.egressIds()[0]);
+    await poll('replacement', () => Promise.resolve(survivor.egressIds().length === 1));
+    const state = await space.state();
+    expect(state.recordings?.[`recording.sales.${room}`]?.lost).toEqual([first]);
+    expect(state.owned[`recording.sales.${room}`]?.serverId).toBe(survivor.egressIds()[0]);
     // The lost egress stays ACTIVE on the server; it is never adopted or replaced again.
     expect((await space.cli(['apply', '--auto-approve'])).code).toBe(0);
     expect(survivor.egressIds()).toHaveLength(1);
@@ -196,9 +196,9 @@ describe('recording policies through plan and apply', () => {
     await join(room, 'a', 'b');
     expect((await space.cli(['apply', '--auto-approve'])).code).toBe(0);
     expect(w.egressIds()).toHaveLength(2);
-    const owned = JSON.parse(await space.stateText()).owned;
-    const firstId = owned[`recording.first.${room}`].serverId;
-    const secondId = owned[`recording.second.${room}`].serverId;
+    const owned = (await space.state()).owned;
+    const firstId = owned[`recording.first.${room}`]?.serverId;
+    const secondId = owned[`recording.second.${room}`]?.serverId;
     await space.remove('rooms/a.yaml');
     const planned = await space.cli(['plan']);
     expect(planned.stdout).toContain(
@@ -209,4 +209,26 @@ describe('recording policies through plan and apply', () => {
     expect((await activeIn(bed.port, room)).map((e) => e.egressId)).toEqual([secondId]);
     expect(firstId).not.toBe(secondId);
   });
+
+  it('no worker: the start fails cleanly, is reported, retried with backoff, and one egress once a worker appears', async () => {
+    const room = roomName('nowork');
+    const space = await ws({ 'rooms/rec.yaml': policyYaml('sales', ['nowork-*']) });
+    await join(room, 'a', 'b');
+    const failed = await space.cli(['apply', '--auto-approve']);
+    expect(failed.code).toBe(1);
+    expect(failed.stdout + failed.stderr).toContain('no response from servers');
+    noSecrets(failed.stdout, failed.stderr);
+    const rec = (await space.state()).recordings?.[`recording.sales.${room}`];
+    expect(rec?.failures).toBe(1);
+    expect(rec?.retryAt).toBeDefined();
+    expect((await space.state()).pending[`recording.sales.${room}`]).toBeUndefined();
+    const w = await worker({});
+    await poll('backoff over', () => Promise.resolve(Date.now() > Date.parse(rec?.retryAt ?? '')));
+    const planned = await space.cli(['plan']);
+    expect(planned.stdout).toContain(`> recording.sales.${room} (retry_after_failure)`);
+    expect((await space.cli(['apply', '--auto-approve'])).code).toBe(0);
+    expect((await space.cli(['apply', '--auto-approve'])).code).toBe(0);
+    expect(w.egressIds()).toHaveLength(1);
+    expect(await activeIn(bed.port, room)).toHaveLength(1);
+  }, 120_000);
 });

@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import { RoomServiceClient } from 'livekit-server-sdk';
 import { createLiveKitAdapter } from '../../../src/adapters/livekit/adapter.ts';
 import type { LiveKitPort } from '../../../src/adapters/livekit/port.ts';
+import type { StateDocument } from '../../../src/core/inventory.ts';
 import type { LiveEgress } from '../../../src/core/live.ts';
-import { liveKitCliEnv, makeWorkspace, runCli, type CliResult } from '../../harness/cli.ts';
+import { makeWorkspace, runCli, type CliResult } from '../../harness/cli.ts';
 import { startLiveKit, type LiveKitEnv } from '../../harness/livekit-server.ts';
 
 export const SECRET_SK = `sk-${randomBytes(12).toString('hex')}`;
@@ -71,6 +72,7 @@ export interface Workspace {
   write(file: string, text: string): Promise<void>;
   remove(file: string): Promise<void>;
   stateText(): Promise<string>;
+  state(): Promise<StateDocument>;
   cleanup(): Promise<void>;
 }
 
@@ -81,7 +83,9 @@ export async function workspace(
 ): Promise<Workspace> {
   const dir = await makeWorkspace(files);
   const env = {
-    ...liveKitCliEnv(bed.lk),
+    LIVEKIT_URL: bed.lk.url,
+    LIVEKIT_API_KEY: bed.lk.apiKey,
+    LIVEKIT_API_SECRET: bed.lk.apiSecret,
     REC_SK: SECRET_SK,
     REC_AK: 'AKIAEXAMPLEKEY',
     YT_RTMP_URL: SECRET_STREAM,
@@ -96,6 +100,10 @@ export async function workspace(
     write: (file, text) => writeFile(join(dir, file), text),
     remove: (file) => rm(join(dir, file)),
     stateText: () => readFile(join(dir, '.livekit-gitops', 'state.json'), 'utf8'),
+    state: async () =>
+      JSON.parse(
+        await readFile(join(dir, '.livekit-gitops', 'state.json'), 'utf8'),
+      ) as StateDocument,
     cleanup: () => rm(dir, { recursive: true, force: true }),
   };
 }
@@ -126,5 +134,7 @@ export async function poll<T>(
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`${what}: not within ${timeoutMs} ms${last ? ` (${String(last)})` : ''}`);
+  throw new Error(
+    `${what}: not within ${timeoutMs} ms${last instanceof Error ? ` (${last.message})` : ''}`,
+  );
 }
