@@ -1,12 +1,13 @@
 /**
- * Executes a plan: bounded concurrency, every finished action written to the state at once (the
- * lock coalesces concurrent writes), so an apply killed at any point loses no ownership and a
- * rerun converges.
+ * Executes a plan: bounded concurrency; pending markers written before any call, and every finished
+ * action recorded in the state within a short window, so an apply killed at any point loses no
+ * ownership (the next run settles the markers against LiveKit) and a rerun converges.
  */
 import type { StateLock } from '../adapters/state/backend.ts';
 import type { LiveKitPort } from '../adapters/livekit/port.ts';
 import type { StateDocument } from '../core/inventory.ts';
 import type { Plan, ResourceChange } from '../core/plan.ts';
+import { batchedUpdates } from '../engine/batched-updates.ts';
 import { executeChanges } from '../engine/executor.ts';
 import { executeChange, recordChangeFailure, type StateEffect } from '../kinds/execute.ts';
 
@@ -76,7 +77,7 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
   });
 
   const outcomes: ChangeOutcome[] = [];
-  const writes: Promise<unknown>[] = [];
+  const records = batchedUpdates(lock);
   const result = await executeChanges(
     plan.changes,
     (change) => executeChange(change, input.port, now),
@@ -92,13 +93,13 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
           ? { ok: true, change, effect: outcome.result }
           : { ok: false, change, error: outcome.error };
         outcomes.push(o);
-        if (o.ok) writes.push(lock.update((doc) => recordEffect(doc, change, o.effect)));
-        else writes.push(lock.update((doc) => recordChangeFailure(doc, change, o.error, now())));
+        if (o.ok) records.add((doc) => recordEffect(doc, change, o.effect));
+        else records.add((doc) => recordChangeFailure(doc, change, o.error, now()));
         input.onDone?.(o);
       },
     },
   );
-  await Promise.all(writes);
+  await records.flush();
   return { outcomes, skipped: result.skipped };
 }
 
