@@ -1,7 +1,8 @@
 /**
  * `github comment` and `github status`: the plan as one sticky PR comment per target and as a
  * commit status on the PR's head. Context comes from the GitHub Actions environment; flags
- * override it. A failed post is a GitHubError, which the boundary maps to exit code 5.
+ * override it. A failed post is a GitHubError, which the boundary maps to exit code 5. Without
+ * --plan/--markdown, `github comment` plans the specs itself, through the same path as `plan`.
  */
 import { appendFileSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -25,6 +26,7 @@ import {
   type GitHubRunContext,
 } from '../../adapters/github/context.ts';
 import { ensurePlanComment } from '../../adapters/github/sticky-comment.ts';
+import { planLive } from '../../app/plan-run.ts';
 import { UsageError } from '../../core/errors.ts';
 import type { Plan } from '../../core/plan.ts';
 import { summaryLine } from '../../core/plan-summary.ts';
@@ -33,15 +35,23 @@ import { parseSavedPlan } from '../../core/saved-plan.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { CommandContext } from '../program.ts';
 import { packageVersion } from '../program.ts';
+import {
+  addProjectOptions,
+  connectLiveKit,
+  loadProjectOrFail,
+  openBackend,
+  type ProjectFlags,
+} from '../project-context.ts';
 
 interface CommonFlags extends GitHubContextFlags {
   target: string;
 }
 
-interface CommentFlags extends CommonFlags {
+interface CommentFlags extends CommonFlags, ProjectFlags {
   plan?: string;
   markdown?: string;
   author?: string;
+  prune?: boolean;
 }
 
 interface StatusFlags extends CommonFlags {
@@ -77,16 +87,18 @@ export function registerGitHub(program: Command, ctx: CommandContext): void {
     .command('github')
     .description('post the plan to GitHub: a sticky pull-request comment and a commit status');
 
-  addContextOptions(
+  const comment = addContextOptions(
     github
       .command('comment')
       .description('post or update the plan as one sticky comment on the pull request')
-      .argument('[paths...]', 'spec paths to plan (use --plan with a saved plan instead)')
-      .option('--plan <file>', 'saved plan (plan --out plan.json)')
-      .option('--markdown <file>', 'an already rendered markdown plan')
-      .option('--author <login>', 'only treat comments by this login as ours'),
-  ).action(async (paths: string[], flags: CommentFlags) => {
-    ctx.setExitCode(await runComment(ctx, paths, flags));
+      .argument('[paths...]', 'spec paths to plan live (default: specPaths from the config)')
+      .option('--plan <file>', 'post a saved plan (plan --out plan.json) instead of planning')
+      .option('--markdown <file>', 'post an already rendered markdown plan')
+      .option('--author <login>', 'only treat comments by this login as ours')
+      .option('--prune', 'plan deletes of owned objects whose spec is gone (config: prune)'),
+  );
+  addProjectOptions(comment).action(async (paths: string[], _o: unknown, command: Command) => {
+    ctx.setExitCode(await runComment(ctx, paths, command.optsWithGlobals<CommentFlags>()));
   });
 
   addContextOptions(
@@ -132,17 +144,23 @@ async function runComment(
   flags: CommentFlags,
 ): Promise<number> {
   const target = checkTarget(flags.target);
-  if (paths.length > 0 || (!flags.plan && !flags.markdown))
+  if (flags.plan !== undefined && flags.markdown !== undefined)
+    throw new UsageError('github comment takes --plan or --markdown, not both');
+  if (paths.length > 0 && (flags.plan !== undefined || flags.markdown !== undefined))
     throw new UsageError(
-      'github comment needs a saved plan: run `plan --out plan.json`, then `github comment --plan plan.json` (or pass --markdown FILE).',
+      'github comment plans the spec paths it is given; with --plan or --markdown, pass no paths',
     );
+  // The GitHub context first: a missing token or PR fails before anything talks to LiveKit.
   const run = readGitHubContext(ctx.io.env, flags);
   const pr = requirePr(run);
-  const plan = flags.plan ? readPlan(ctx, flags.plan) : undefined;
+  let source: { plan: Plan; secretValues: readonly string[] } | undefined;
+  if (flags.plan !== undefined) source = { plan: readPlan(ctx, flags.plan), secretValues: [] };
+  else if (flags.markdown === undefined) source = await planFromSpecs(ctx, paths, flags);
   const render = (maxChars: number): string =>
-    plan
-      ? renderPlanMarkdown(plan, {
+    source
+      ? renderPlanMarkdown(source.plan, {
           maxChars,
+          secretValues: source.secretValues,
           ...(target !== defaultTarget ? { target } : {}),
           ...(run.runUrl ? { fullPlanUrl: run.runUrl } : {}),
         })
@@ -160,6 +178,33 @@ async function runComment(
   const res = await ensurePlanComment(client(ctx, run), { pr, target, body, author: flags.author });
   ctx.io.stdout(`Plan comment ${res.action} on pull request #${pr}: ${res.htmlUrl}\n`);
   return ExitCode.ok;
+}
+
+/**
+ * The same path as `plan`: load the specs (diagnostics to stderr; invalid specs end with exit 1
+ * and nothing is posted), read the state, observe LiveKit, plan. Reads only: no lock is taken.
+ */
+async function planFromSpecs(
+  ctx: CommandContext,
+  paths: readonly string[],
+  flags: CommentFlags,
+): Promise<{ plan: Plan; secretValues: readonly string[] }> {
+  const project = await loadProjectOrFail(ctx, paths, flags);
+  const backend = openBackend(ctx, project, flags);
+  try {
+    const state = await backend.read();
+    const { plan } = await planLive({
+      port: connectLiveKit(ctx),
+      project,
+      state,
+      now: new Date(),
+      prune: flags.prune ?? project.config.prune,
+      toolVersion: packageVersion(),
+    });
+    return { plan, secretValues: project.secretValues };
+  } finally {
+    await backend.close();
+  }
 }
 
 /** Derived states follow `plan --detailed-exitcode`: 0 (no changes) and 2 (changes) pass, the rest fail. */
