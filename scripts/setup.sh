@@ -4,6 +4,7 @@
 #   - redis-server (Debian package) when missing
 #   - livekit-server v1.13.5, built with `go install` into .tools/bin (about 4 minutes the first time)
 #   - the npm dependencies (npm ci)
+#   - with --tests: the stand-in egress worker the recording tests use (go build into .tools)
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$LKG_ROOT"
@@ -48,4 +49,10 @@ say "$("$LKG_TOOLS/bin/livekit-server" --version)"
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm dependencies"
   npm ci --no-audit --no-fund --loglevel=error >&2
+fi
+
+# The recording tests' stand-in egress worker (Go, LiveKit's psrpc over Redis); reused when unchanged.
+if [ "${1:-}" = "--tests" ]; then
+  say "building the stand-in egress worker (test/egress-worker)"
+  node --input-type=module -e "const m = await import('./test/harness/egress-worker.ts'); console.error('[setup] ' + await m.buildEgressWorker());"
 fi

@@ -3,6 +3,6 @@
 # unit, integration and end-to-end tests against a real livekit-server and Redis on loopback.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh"
-bash "$LKG_ROOT/scripts/setup.sh"
+bash "$LKG_ROOT/scripts/setup.sh" --tests
 cd "$LKG_ROOT"
 exec npx vitest run "$@"

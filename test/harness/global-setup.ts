@@ -2,6 +2,7 @@ import type { TestProject } from 'vitest/node';
 import { startLiveKit, type LiveKitEnv } from './livekit-server.ts';
 import { startRedis, type RedisInstance } from './redis-server.ts';
 import { startWebhookRelay, type WebhookRelay } from './webhook-relay.ts';
+import { buildEgressWorker } from './egress-worker.ts';
 
 /** What integration tests get through `inject('livekit')` (see env.ts). */
 export interface ProvidedLiveKit {
@@ -39,6 +40,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
 
   try {
+    // Recording tests need the stand-in egress worker; scripts/setup.sh builds it ahead, and this
+    // reuses that build (a cold Go build takes about two minutes).
+    await buildEgressWorker();
     redis = await startRedis();
     relay = await startWebhookRelay();
     livekit = await startLiveKit({ redisAddress: redis.address, webhookUrls: [relay.webhookUrl] });
