@@ -58,6 +58,7 @@ for (let r = 0; r < ROOMS; r++) {
         hidden: false,
         canUpdateMetadata: false,
         canSubscribeMetrics: false,
+        canManageAgentSession: false,
       },
       tracks: publishing
         ? [{ sid: `TR_${r}_${p}`, name: 'mic', type: 'audio', source: 'microphone', muted: false }]

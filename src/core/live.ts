@@ -31,6 +31,8 @@ export interface ParticipantPermissions {
   hidden: boolean;
   canUpdateMetadata: boolean;
   canSubscribeMetrics: boolean;
+  /** Manage an agent session via RemoteSession (ParticipantPermission field 13). */
+  canManageAgentSession: boolean;
 }
 
 export interface LiveTrack {

@@ -18,7 +18,7 @@ import { scrubText } from '../core/redact.ts';
 import { checkSafety } from '../core/safety.ts';
 import type { Gate } from './gate.ts';
 import type { SpecStore } from './spec-store.ts';
-import { foldRoomResult, type ReconcileResult } from './fold-reconcile.ts';
+import { foldRoomResult, roomOfChange, type ReconcileResult } from './fold-reconcile.ts';
 
 export const FULL_RESYNC_KEY = '*';
 
@@ -138,7 +138,11 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     const participants = scope
       ? new Map<string, LiveParticipant[]>()
       : await listOccupied(observed.rooms, declared);
-    const names = scope ? [...scope] : [...new Set([...declared, ...deps.status.rooms()])];
+    // Rooms moderation acted in (a rule may select rooms no spec declares) get their events too.
+    const acted = outcomes.map((o) => roomOfChange(o.change));
+    const names = scope
+      ? [...scope]
+      : [...new Set([...declared, ...deps.status.rooms(), ...acted])];
     const live = new Map(observed.rooms.map((r) => [r.name, r]));
     const desired = new Map(snap.rooms.map((r) => [r.name, r]));
     const time = deps.now();
@@ -150,7 +154,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
         live: live.get(name),
         participants: participants.get(name),
         plan,
-        outcomes: outcomes.filter((o) => o.change.name === name),
+        outcomes: outcomes.filter((o) => roomOfChange(o.change) === name),
         refused,
         now: time,
         full: scope === undefined,

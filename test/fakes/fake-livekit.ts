@@ -62,6 +62,7 @@ function fullPermission(p: Partial<ParticipantPermissions> = {}): ParticipantPer
     hidden: p.hidden ?? false,
     canUpdateMetadata: p.canUpdateMetadata ?? false,
     canSubscribeMetrics: p.canSubscribeMetrics ?? false,
+    canManageAgentSession: p.canManageAgentSession ?? false,
   };
 }
 

@@ -93,6 +93,7 @@ function permission(p: UpdateParticipantInput['permission']): Partial<Participan
     'hidden',
     'canUpdateMetadata',
     'canSubscribeMetrics',
+    'canManageAgentSession',
   ] as const) {
     const v = p[k];
     if (v !== undefined) out[k] = v;

@@ -111,6 +111,7 @@ export function toPermissions(p: ParticipantPermission): ParticipantPermissions 
     hidden: p.hidden,
     canUpdateMetadata: p.canUpdateMetadata,
     canSubscribeMetrics: p.canSubscribeMetrics,
+    canManageAgentSession: p.canManageAgentSession,
   };
 }
 

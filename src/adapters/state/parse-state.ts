@@ -25,6 +25,8 @@ export function parseStateDocument(text: string, where: string): StateDocument {
     owned: d.owned ?? {},
     protections: d.protections ?? {},
     pending: d.pending ?? {},
+    // onJoin bookkeeping: dropping it would make every reconcile act on a session again.
+    ...(d.moderated ? { moderated: d.moderated } : {}),
     ...(d.recordings ? { recordings: d.recordings } : {}),
   };
 }

@@ -28,10 +28,20 @@ export interface StatusParticipant {
 }
 
 export interface StatusEvent {
+  /** The webhook's id; for a moderation action, its plan address. */
   id: string;
+  /** The webhook event type, or `moderation` for an action a ModerationRule took. */
   event: string;
   time: string;
   participant?: string;
+  /** Moderation only: `<ModerationRule>.rules[i]` or `<ModerationRule>.limits`. */
+  rule?: string;
+  /** Moderation only: what was done (`remove`, `mute microphone`, `permissions canPublish=false`). */
+  effect?: string;
+  /** Moderation only. */
+  result?: 'ok' | 'failed';
+  /** Moderation only: the error, or a note such as "had already left". */
+  message?: string;
 }
 
 export interface LastReconcile {
@@ -161,6 +171,13 @@ function upsertParticipant(s: RoomStatus, ev: FoldableEvent): void {
     joinedAt: p.joinedAtMs ? next.joinedAt : prev.joinedAt,
     publisher: ev.event === 'participant_joined' ? next.publisher || prev.publisher : next.publisher,
   };
+}
+
+/** Appends an event that is not a webhook (a moderation action), keeping the last MAX_EVENTS. */
+export function appendEvent(s: RoomStatus, entry: StatusEvent, now: string): void {
+  s.events.push(entry);
+  if (s.events.length > MAX_EVENTS) s.events.splice(0, s.events.length - MAX_EVENTS);
+  s.updatedAt = now;
 }
 
 /** Live facts from a resync: the observation wins over what webhooks said. */

@@ -16,6 +16,7 @@ export const PERMISSION_FIELDS: readonly PermissionField[] = [
   'hidden',
   'canUpdateMetadata',
   'canSubscribeMetrics',
+  'canManageAgentSession',
 ];
 
 /** A participant the server reports without a permission has LiveKit's zero value. */
@@ -27,6 +28,7 @@ export const NO_PERMISSION: ParticipantPermissions = {
   hidden: false,
   canUpdateMetadata: false,
   canSubscribeMetrics: false,
+  canManageAgentSession: false,
 };
 
 export type WantedPermissions = Partial<ParticipantPermissions>;

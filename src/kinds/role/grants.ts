@@ -31,5 +31,6 @@ export function permissionsOfGrants(grants: Grants): ParticipantPermissions {
     hidden: grants.hidden ?? false,
     canUpdateMetadata: grants.canUpdateOwnMetadata ?? false,
     canSubscribeMetrics: grants.canSubscribeMetrics ?? false,
+    canManageAgentSession: grants.canManageAgentSession ?? false,
   };
 }

@@ -13,6 +13,7 @@ export const PUBLISHER: ParticipantPermissions = {
   hidden: false,
   canUpdateMetadata: false,
   canSubscribeMetrics: false,
+  canManageAgentSession: false,
 };
 
 export function aTrack(o: Partial<LiveTrack> = {}): LiveTrack {

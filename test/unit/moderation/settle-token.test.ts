@@ -103,6 +103,7 @@ describe('kinds/role token request and permissions', () => {
       hidden: false,
       canUpdateMetadata: true,
       canSubscribeMetrics: false,
+      canManageAgentSession: false,
     });
   });
 });
