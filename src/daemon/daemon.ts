@@ -17,10 +17,16 @@ import { collectSecretValues } from '../spec/secrets.ts';
 import { createWorkQueue, type WorkQueue } from '../engine/work-queue.ts';
 import { createGate } from './gate.ts';
 import { createTokenBucket, limitedPort } from './rate-limit.ts';
+import { createEgressPolicyIndex } from './egress-policies.ts';
 import { createReconciler, FULL_RESYNC_KEY, roomKey } from './reconciler.ts';
 import { createScheduleTimers } from './schedule-timers.ts';
 import { createSeenIds } from './seen-ids.ts';
-import { changedRooms, createSpecStore, type SpecSnapshot } from './spec-store.ts';
+import {
+  changedRooms,
+  createSpecStore,
+  nonRoomSpecsChanged,
+  type SpecSnapshot,
+} from './spec-store.ts';
 import { createWebhookIntake } from './webhook-intake.ts';
 
 export interface DaemonOptions {
@@ -120,6 +126,24 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     if (!stopping) queue?.enqueue(key);
   }
 
+  // Recording retries and pending starts: one timer per key, the earliest wins.
+  const wakeups = new Map<string, { at: number; timer: NodeJS.Timeout }>();
+  function requeueAt(key: string, atMs: number): void {
+    const prev = wakeups.get(key);
+    if (prev && prev.at <= atMs && prev.at > o.now().getTime()) return;
+    if (prev) clearTimeout(prev.timer);
+    const timer = setTimeout(
+      () => {
+        wakeups.delete(key);
+        enqueue(key);
+      },
+      Math.max(0, atMs - o.now().getTime()) + 50,
+    );
+    timer.unref();
+    wakeups.set(key, { at: atMs, timer });
+  }
+  const egressPolicies = createEgressPolicyIndex();
+
   const intake = createWebhookIntake({
     creds: o.creds,
     seen,
@@ -129,6 +153,8 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     now: o.now,
     active: () => queue !== undefined && !stopping,
     enqueueRoom: (room) => enqueue(roomKey(room)),
+    egressPolicyOf: egressPolicies.policyOf,
+    secretValues,
     onFolded: () => (seenDirty = true),
   });
 
@@ -186,6 +212,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     reportSpecs(after);
     timers.sync(after.rooms);
     for (const name of changedRooms(before, after)) enqueue(roomKey(name));
+    if (nonRoomSpecsChanged(before, after)) enqueue(FULL_RESYNC_KEY);
   }
 
   function armInterval(): void {
@@ -263,6 +290,8 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       concurrency: o.concurrency,
       toolVersion: o.toolVersion,
       secretValues,
+      egressPolicies,
+      requeueAt,
       onFullResync: (ok, message) => {
         if (ok && !firstFullDone) log.info('first full reconcile finished; ready');
         if (ok) firstFullDone = true;
@@ -316,6 +345,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       await watcher?.close();
       timers.close();
       if (intervalTimer) clearTimeout(intervalTimer);
+      for (const w of wakeups.values()) clearTimeout(w.timer);
       const drained = (await queue?.shutdown({ drainMs: o.drainMs })) ?? true;
       if (!drained) log.warn({ drainMs: o.drainMs }, 'in-flight work did not finish in time');
       await activation;

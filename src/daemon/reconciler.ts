@@ -10,12 +10,19 @@ import type { StateBackend, StateLock } from '../adapters/state/backend.ts';
 import type { StatusStore } from '../adapters/status/status-store.ts';
 import type { DaemonMetrics } from '../adapters/metrics/registry.ts';
 import { applyPlan, type ChangeOutcome } from '../app/apply-run.ts';
-import { observe, planFrom } from '../app/plan-run.ts';
+import { observe, planFrom, type Observed } from '../app/plan-run.ts';
+import type { RecordingEvent } from '../kinds/recording-policy/settle.ts';
+import type { LoadedSpec } from '../spec/types.ts';
 import type { StateDocument } from '../core/inventory.ts';
 import type { LiveParticipant, LiveRoom } from '../core/live.ts';
 import type { Plan } from '../core/plan.ts';
 import { scrubText } from '../core/redact.ts';
 import { checkSafety } from '../core/safety.ts';
+import { recordingPoliciesOf } from '../kinds/recording-policy/plan-hook.ts';
+import { recordingOptionsFromEnv } from '../kinds/recording-policy/options.ts';
+import { recordingWakeTimes } from '../kinds/recording-policy/wake.ts';
+import type { EgressPolicyIndex } from './egress-policies.ts';
+import { foldRecordingResults, ownedEgressCount } from './fold-recording.ts';
 import type { Gate } from './gate.ts';
 import type { SpecStore } from './spec-store.ts';
 import { foldRoomResult, roomOfChange, type ReconcileResult } from './fold-reconcile.ts';
@@ -44,6 +51,10 @@ export interface ReconcilerDeps {
   /** ListParticipants calls per full resync at most (occupied declared rooms). */
   maxParticipantLists?: number;
   onFullResync?: (ok: boolean, message?: string) => void;
+  /** Which policy each egress belongs to (shared with webhook intake). */
+  egressPolicies?: EgressPolicyIndex;
+  /** Reconcile `key` again at `atMs` (recording retries and pending starts wait on no event). */
+  requeueAt?: (key: string, atMs: number) => void;
 }
 
 export interface Reconciler {
@@ -96,7 +107,11 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     const observed = await observe(deps.port, scope, { specs: snap.specs }, state);
     // While any spec file has errors, nothing is pruned: a broken file must not read as "deleted".
     const prune = deps.prune && snap.errors.length === 0;
-    const { plan, state: settled } = planFrom({
+    const {
+      plan,
+      state: settled,
+      recordingEvents = [],
+    } = planFrom({
       project: { rooms: snap.rooms, specHash: snap.specHash, specs: snap.specs },
       observed,
       state,
@@ -164,9 +179,47 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       else if (result === 'held' && overall === 'success') overall = 'held';
     }
     if (refused !== undefined && overall === 'success') overall = 'held';
+    foldRecording(scope, observed.egress, recordingEvents, outcomes, settled, snap.specs, time);
     const failed = outcomes.filter((o) => !o.ok).length;
     if (failed > 0) throw new ReconcileFailed(`${failed} change(s) failed`);
     return overall;
+  }
+
+  function foldRecording(
+    scope: ReadonlySet<string> | undefined,
+    observation: Observed['egress'],
+    events: RecordingEvent[],
+    outcomes: ChangeOutcome[],
+    settled: StateDocument,
+    specs: readonly LoadedSpec[],
+    now: Date,
+  ): void {
+    if (observation === undefined && events.length === 0) return;
+    const index = deps.egressPolicies;
+    index?.update(settled, recordingPoliciesOf(specs));
+    for (const o of outcomes) {
+      if (o.ok && o.change.kind === 'RecordingPolicy' && o.effect.own?.serverId) {
+        index?.remember(o.effect.own.serverId, o.change.name);
+      }
+    }
+    foldRecordingResults(deps.status, deps.metrics, {
+      scope,
+      observation,
+      events,
+      outcomes,
+      state: settled,
+      policyOf: index?.policyOf ?? (() => undefined),
+      secrets: deps.secretValues(),
+      now,
+    });
+    deps.metrics.egressActive.set(ownedEgressCount(settled, outcomes));
+    const wakes = recordingWakeTimes(settled, now, recordingOptionsFromEnv(process.env), scope);
+    for (const [room, at] of wakes) deps.requeueAt?.(roomKey(room), at);
+    for (const e of events) {
+      const fields = { policy: e.policy, room: e.room, egressId: e.egressId, kind: e.kind };
+      if (e.kind === 'completed' || e.kind === 'adopted') deps.log.info(fields, e.message);
+      else deps.log.warn(fields, scrubText(e.message, deps.secretValues()));
+    }
   }
 
   return {

@@ -10,7 +10,9 @@ import {
   type WebhookEventData,
 } from '../adapters/livekit/index.ts';
 import type { DaemonMetrics } from '../adapters/metrics/registry.ts';
+import { foldEgress } from '../adapters/status/recording-status.ts';
 import { foldEvent } from '../adapters/status/room-status.ts';
+import type { LiveEgress } from '../core/live.ts';
 import type { StatusStore } from '../adapters/status/status-store.ts';
 import type { HttpReply } from '../adapters/webhook/http-server.ts';
 import type { SeenIds } from './seen-ids.ts';
@@ -25,6 +27,10 @@ export interface WebhookIntakeDeps {
   /** False while standing by for another daemon's lock: events are refused with 503. */
   active: () => boolean;
   enqueueRoom: (room: string) => void;
+  /** The policy an egress belongs to (egress_* events fold its results under that name). */
+  egressPolicyOf?: (e: LiveEgress) => string | undefined;
+  /** Values scrubbed from egress errors and locations. */
+  secretValues?: () => readonly string[];
   /** Called after each fold (the daemon persists seen ids lazily). */
   onFolded?: () => void;
 }
@@ -71,7 +77,13 @@ export function createWebhookIntake(deps: WebhookIntakeDeps) {
     const room = eventRoom(ev);
     if (room !== undefined) {
       const now = deps.now().toISOString();
-      deps.status.update(room, (s) => foldEvent(s, ev, now));
+      const egress = ev.egress;
+      deps.status.update(room, (s) => {
+        foldEvent(s, ev, now);
+        if (egress) {
+          foldEgress(s, egress, deps.egressPolicyOf?.(egress), deps.secretValues?.() ?? []);
+        }
+      });
       deps.enqueueRoom(room);
     }
     deps.onFolded?.();

@@ -13,6 +13,9 @@ export interface DaemonMetrics {
   webhookEvents: Counter<'event' | 'outcome'>;
   specErrors: Gauge;
   livekitUp: Gauge;
+  egressLost: Counter<'policy'>;
+  egressStartFailures: Counter<'policy' | 'reason'>;
+  egressActive: Gauge;
   /** Prometheus text exposition. */
   render(): Promise<string>;
   contentType: string;
@@ -71,6 +74,23 @@ export function createDaemonMetrics(opts: MetricsOptions): DaemonMetrics {
     help: '1 when the last call to LiveKit succeeded, 0 when the server was unreachable.',
     registers,
   });
+  const egressLost = new Counter({
+    name: 'livekit_gitops_egress_lost_total',
+    help: 'Owned egresses found lost (listed ACTIVE, worker gone), by policy.',
+    labelNames: ['policy'] as const,
+    registers,
+  });
+  const egressStartFailures = new Counter({
+    name: 'livekit_gitops_egress_start_failures_total',
+    help: 'Recording starts that failed, by policy and reason (error, unanswered, failed: ended FAILED/ABORTED).',
+    labelNames: ['policy', 'reason'] as const,
+    registers,
+  });
+  const egressActive = new Gauge({
+    name: 'livekit_gitops_egress_active',
+    help: 'Egresses the recording policies own now (lost ones excluded).',
+    registers,
+  });
   return {
     registry,
     reconcileTotal,
@@ -80,6 +100,9 @@ export function createDaemonMetrics(opts: MetricsOptions): DaemonMetrics {
     webhookEvents,
     specErrors,
     livekitUp,
+    egressLost,
+    egressStartFailures,
+    egressActive,
     render: () => registry.metrics(),
     contentType: registry.contentType,
   };

@@ -3,6 +3,7 @@
  * reconcile results. Time always comes in as an ISO string; nothing here touches the disk.
  */
 import type { LiveParticipant, LiveRoom, ParticipantKind } from '../../core/live.ts';
+import type { RoomRecordings } from './recording-status.ts';
 
 export type ConditionType = 'Synced' | 'Ready';
 export type ConditionStatus = 'True' | 'False' | 'Unknown';
@@ -61,8 +62,8 @@ export interface RoomStatus {
   sid: string | null;
   participants: StatusParticipant[];
   publishers: number;
-  /** Active egresses for the room (filled by recording policies). */
-  recordings: { active: string[] };
+  /** Egress of the room and recording reports (see recording-status.ts). */
+  recordings: RoomRecordings;
   conditions: Condition[];
   events: StatusEvent[];
   lastReconcile: LastReconcile | null;
