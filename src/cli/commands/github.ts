@@ -45,6 +45,7 @@ import {
 
 interface CommonFlags extends GitHubContextFlags {
   target: string;
+  retries: string;
 }
 
 interface CommentFlags extends CommonFlags, ProjectFlags {
@@ -79,7 +80,12 @@ function addContextOptions(cmd: Command): Command {
       '--api-url <url>',
       'REST API URL, e.g. https://ghe.example.com/api/v3 (default: GITHUB_API_URL)',
     )
-    .option('--token-env <VAR>', 'environment variable holding the token', 'GITHUB_TOKEN');
+    .option('--token-env <VAR>', 'environment variable holding the token', 'GITHUB_TOKEN')
+    .option(
+      '--retries <n>',
+      'retries of a server error or network failure (backoff 1 s, 4 s, 9 s, ...)',
+      '3',
+    );
 }
 
 export function registerGitHub(program: Command, ctx: CommandContext): void {
@@ -118,8 +124,12 @@ export function registerGitHub(program: Command, ctx: CommandContext): void {
   });
 }
 
-function client(ctx: CommandContext, run: GitHubRunContext): GitHubClient {
+function client(ctx: CommandContext, run: GitHubRunContext, flags: CommonFlags): GitHubClient {
+  const retries = Number(flags.retries);
+  if (!Number.isInteger(retries) || retries < 0 || retries > 10)
+    throw new UsageError(`--retries wants a whole number from 0 to 10, not ${flags.retries}`);
   return createGitHubClient(run, {
+    serverErrorRetries: retries,
     userAgent: `livekit-gitops/${packageVersion()}`,
     logger: { warn: (m) => ctx.io.stderr(`Warning: ${m}\n`) },
   });
@@ -153,6 +163,7 @@ async function runComment(
   // The GitHub context first: a missing token or PR fails before anything talks to LiveKit.
   const run = readGitHubContext(ctx.io.env, flags);
   const pr = requirePr(run);
+  const gh = client(ctx, run, flags);
   let source: { plan: Plan; secretValues: readonly string[] } | undefined;
   if (flags.plan !== undefined) source = { plan: readPlan(ctx, flags.plan), secretValues: [] };
   else if (flags.markdown === undefined) source = await planFromSpecs(ctx, paths, flags);
@@ -175,7 +186,7 @@ async function runComment(
     headSha: run.sha,
     runUrl: run.runUrl,
   });
-  const res = await ensurePlanComment(client(ctx, run), { pr, target, body, author: flags.author });
+  const res = await ensurePlanComment(gh, { pr, target, body, author: flags.author });
   ctx.io.stdout(`Plan comment ${res.action} on pull request #${pr}: ${res.htmlUrl}\n`);
   return ExitCode.ok;
 }
@@ -237,7 +248,13 @@ async function runStatus(ctx: CommandContext, flags: StatusFlags): Promise<numbe
   const run = readGitHubContext(ctx.io.env, flags);
   const sha = requireSha(run);
   const targetUrl = flags.targetUrl ?? run.runUrl;
-  const res = await setPlanStatus(client(ctx, run), { sha, target, state, description, targetUrl });
+  const res = await setPlanStatus(client(ctx, run, flags), {
+    sha,
+    target,
+    state,
+    description,
+    targetUrl,
+  });
   ctx.io.stdout(`Commit status ${res.context}=${state} on ${sha.slice(0, 12)}: ${description}\n`);
   return ExitCode.ok;
 }

@@ -1,8 +1,12 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { RoomServiceClient } from 'livekit-server-sdk';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Plan, ResourceChange } from '../../../src/core/plan.ts';
 import { renderPlanJson } from '../../../src/core/render-json.ts';
+import { liveKitCliEnv } from '../../harness/cli.ts';
+import { liveKitEnv } from '../../harness/env.ts';
 import { actionsEnv, runCli } from '../../harness/github-cli.ts';
 import { startGitHubServer, type GitHubTestServer } from '../../harness/github-server.ts';
 
@@ -56,7 +60,63 @@ function writePlan(dir: string, changes: ResourceChange[], file = 'plan.json'): 
   return path;
 }
 
+/** A spec checkout under the Actions temp dir: rooms/rooms.yaml. */
+function writeSpecs(dir: string, yaml: string): string {
+  const repo = join(dir, 'repo');
+  mkdirSync(join(repo, 'rooms'), { recursive: true });
+  writeFileSync(join(repo, 'rooms', 'rooms.yaml'), yaml);
+  return repo;
+}
+
 describe('livekit-gitops github (CLI)', () => {
+  it('plans the given spec paths itself (the same path as plan) and posts that plan', async () => {
+    const gh = await server();
+    const lk = liveKitEnv();
+    const a = actionsEnv({ apiUrl: gh.baseUrl, token, pr: 8, headSha });
+    const name = `ghc${randomBytes(3).toString('hex')}-lobby`;
+    const repo = writeSpecs(
+      a.dir,
+      `apiVersion: livekit-gitops/v1\nkind: Room\nmetadata:\n  name: ${name}\nspec:\n  maxParticipants: 7\n`,
+    );
+
+    const res = await runCli(
+      ['github', 'comment', 'rooms', '--target', 'dev'],
+      { ...a.env, ...liveKitCliEnv(lk) },
+      repo,
+    );
+
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/Plan comment created on pull request #8/);
+    const body = gh.comments[0]?.body ?? '';
+    expect(body).toMatch(/^<!-- livekit-gitops:plan target=dev -->/);
+    expect(body).toContain(`+ room.${name}`);
+    expect(body).toContain('Plan: 1 to create, 0 to update, 0 to delete, 0 other.');
+    expect(readFileSync(a.stepSummaryPath, 'utf8')).toContain(`room.${name}`);
+    // Planning changes nothing on the server.
+    const rooms = new RoomServiceClient(lk.url, lk.apiKey, lk.apiSecret);
+    expect((await rooms.listRooms([name])).map((r) => r.name)).toEqual([]);
+  });
+
+  it('ends invalid specs with exit 1 and the diagnostics, posting nothing', async () => {
+    const gh = await server();
+    const a = actionsEnv({ apiUrl: gh.baseUrl, token, pr: 8, headSha });
+    const repo = writeSpecs(
+      a.dir,
+      'apiVersion: livekit-gitops/v1\nkind: Room\nmetadata:\n  name: lobby\nspec:\n  maxParticipants: many\n',
+    );
+
+    const res = await runCli(['github', 'comment', 'rooms'], a.env, repo);
+    const both = await runCli(['github', 'comment', 'rooms', '--plan', 'plan.json'], a.env, repo);
+
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/E_SCHEMA_TYPE/);
+    expect(res.stderr).toMatch(/nothing was planned/);
+    expect(both.code).toBe(1);
+    expect(both.stderr).toMatch(/with --plan or --markdown, pass no paths/);
+    expect(gh.requests).toEqual([]);
+    expect(res.stdout + res.stderr).not.toContain(token);
+  });
+
   it('creates the sticky comment, then makes no write for the same plan, then edits it in place', async () => {
     const gh = await server();
     const a = actionsEnv({ apiUrl: gh.baseUrl, token, pr: 12, headSha });
@@ -180,7 +240,8 @@ describe('livekit-gitops github (CLI)', () => {
     const a = actionsEnv({ apiUrl: gh.baseUrl, token, pr: 12, headSha });
 
     const res = await runCli(
-      ['github', 'status', '--state', 'pending', '--token-env', 'MY_TOKEN'],
+      // One retry (1 s backoff) instead of the default three (1 + 4 + 9 s) keeps the test short.
+      ['github', 'status', '--state', 'pending', '--token-env', 'MY_TOKEN', '--retries', '1'],
       {
         ...a.env,
         MY_TOKEN: token,
