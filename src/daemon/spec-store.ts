@@ -86,6 +86,15 @@ export function createSpecStore(opts: SpecStoreOptions): SpecStore {
   return { current: () => snapshot, reload };
 }
 
+/**
+ * True when specs other than Rooms (ModerationRules, Roles, RecordingPolicies, ...) changed: they
+ * can select any live room, so the daemon answers with a full resync rather than per-room keys.
+ */
+export function nonRoomSpecsChanged(before: SpecSnapshot, after: SpecSnapshot): boolean {
+  const others = (s: SpecSnapshot): string => specSetHash(s.specs.filter((x) => x.kind !== 'Room'));
+  return others(before) !== others(after);
+}
+
 /** Room names whose desired state differs between two snapshots (added, changed, removed). */
 export function changedRooms(before: SpecSnapshot, after: SpecSnapshot): string[] {
   const old = new Map(before.rooms.map((r) => [r.name, r.specHash]));
