@@ -6,7 +6,10 @@
 import { Octokit } from '@octokit/rest';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
+// Types only: plugin-throttling's limiter slots are typed as its (bundled) Bottleneck's groups.
+import type Bottleneck from 'bottleneck';
 import { GitHubError } from '../../core/errors.ts';
+import { createWritePacer } from './write-pacer.ts';
 
 export interface GitHubRepo {
   owner: string;
@@ -35,6 +38,11 @@ export interface GitHubClientOptions {
   retryAfterBaseMs?: number;
   /** 5xx retries (default 3). */
   serverErrorRetries?: number;
+  /**
+   * Least time between two writes of this client, in ms. Unset: plugin-throttling's own pacing
+   * (1 s per write, 3 s per comment write, process-wide), which is what GitHub asks for.
+   */
+  minWriteIntervalMs?: number;
   logger?: GitHubLogger;
   userAgent?: string;
 }
@@ -88,6 +96,12 @@ export function createGitHubClient(
       retryAfterBaseValue: opts.retryAfterBaseMs ?? 1000,
       onRateLimit: onLimit('primary'),
       onSecondaryRateLimit: onLimit('secondary'),
+      ...(opts.minWriteIntervalMs === undefined
+        ? {}
+        : {
+            write: pacer(opts.minWriteIntervalMs),
+            notifications: pacer(opts.minWriteIntervalMs),
+          }),
     },
     retry: {
       retries: opts.serverErrorRetries ?? 3,
@@ -109,6 +123,11 @@ export function createGitHubClient(
 }
 
 function noop(): void {}
+
+/** The plugin only calls `key(id).schedule(options, fn)` on these slots (see write-pacer.ts). */
+function pacer(minIntervalMs: number): Bottleneck.Group {
+  return createWritePacer(minIntervalMs) as unknown as Bottleneck.Group;
+}
 
 /** Replaces every occurrence of the token (and its common encodings) with `***`. */
 export function scrubToken(text: string, token: string): string {

@@ -20,7 +20,7 @@ async function setup(basePath?: string, serverToken = token) {
   const warnings: string[] = [];
   const gh = createGitHubClient(
     { token, apiUrl: server.baseUrl, repo: { owner: 'acme', name: 'specs' } },
-    { retryAfterBaseMs: 10, logger: { warn: (m) => warnings.push(m) } },
+    { retryAfterBaseMs: 10, minWriteIntervalMs: 5, logger: { warn: (m) => warnings.push(m) } },
   );
   return { server, gh, warnings };
 }

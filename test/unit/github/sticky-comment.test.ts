@@ -12,7 +12,7 @@ beforeEach(async () => {
   server = await startGitHubServer({ token });
   gh = createGitHubClient(
     { token, apiUrl: server.baseUrl, repo: { owner: 'acme', name: 'specs' } },
-    { retryAfterBaseMs: 10 },
+    { retryAfterBaseMs: 10, minWriteIntervalMs: 5 },
   );
 });
 
