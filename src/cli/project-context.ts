@@ -68,6 +68,8 @@ export function stateConfigFor(
   config: ProjectConfig,
   flags: ProjectFlags,
   env: Record<string, string | undefined>,
+  /** Where `fromFile` references resolve: the working directory. */
+  baseDir = '.',
 ): StateConfig {
   const backend = flags.stateBackend ?? config.state.backend;
   if (backend === 'file') return { backend, dir: flags.stateDir ?? config.stateDir };
@@ -77,7 +79,7 @@ export function stateConfigFor(
   const redis: NonNullable<StateConfig['redis']> = { address };
   if (config.state.redis?.keyPrefix !== undefined) redis.keyPrefix = config.state.redis.keyPrefix;
   if (config.state.redis?.password !== undefined) {
-    redis.password = resolveSecret(config.state.redis.password, { env, baseDir: '.' });
+    redis.password = resolveSecret(config.state.redis.password, { env, baseDir });
   }
   return { backend, redis };
 }
@@ -87,7 +89,10 @@ export function openBackend(
   project: Project,
   flags: ProjectFlags,
 ): StateBackend {
-  return openStateBackend(stateConfigFor(project.config, flags, ctx.io.env), ctx.io.cwd);
+  return openStateBackend(
+    stateConfigFor(project.config, flags, ctx.io.env, ctx.io.cwd),
+    ctx.io.cwd,
+  );
 }
 
 /** `--at` and friends: an ISO 8601 instant. */

@@ -5,7 +5,10 @@ import {
   openStateBackend,
   type StateConfig,
 } from '../../adapters/state/open-backend.ts';
+import { formatDiagnostic } from '../../core/diagnostics.ts';
 import { UsageError, type LockInfo } from '../../core/errors.ts';
+import { CONFIG_FILE, loadConfig } from '../../spec/config.ts';
+import { resolveSecret } from '../../spec/secrets.ts';
 import type { StateDocument } from '../../core/inventory.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { CommandContext } from '../program.ts';
@@ -21,11 +24,15 @@ export interface StateFlags {
 
 export function addStateBackendOptions(cmd: Command): Command {
   return cmd
-    .option('--state-dir <dir>', 'state directory for the file backend', DEFAULT_STATE_DIR)
+    .option(
+      '--state-dir <dir>',
+      `state directory for the file backend (config: stateDir; default ${DEFAULT_STATE_DIR})`,
+    )
     .addOption(
-      new Option('--state-backend <kind>', 'where the state lives')
-        .choices(['file', 'redis'])
-        .default('file'),
+      new Option(
+        '--state-backend <kind>',
+        'where the state lives (config: state.backend; default file)',
+      ).choices(['file', 'redis']),
     )
     .option('--redis-address <host:port>', 'Redis address for the redis backend')
     .option('--redis-prefix <prefix>', 'key prefix for the redis backend')
@@ -57,12 +64,41 @@ export function stateConfigFromFlags(
   };
 }
 
+/** Flags beat the config file (`--config`, default livekit-gitops.yaml), which beats the defaults. */
+async function stateConfigFor(
+  ctx: CommandContext,
+  flags: StateFlags & { config?: string },
+): Promise<StateConfig> {
+  const explicit =
+    flags.config !== undefined && flags.config !== CONFIG_FILE ? flags.config : undefined;
+  const cfg = await loadConfig(ctx.io.cwd, explicit);
+  const errors = cfg.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) throw new UsageError(errors.map((d) => formatDiagnostic(d)).join('\n'));
+  const { config } = cfg;
+  const backend = flags.stateBackend ?? config.state.backend;
+  const merged: StateFlags = {
+    stateBackend: backend,
+    stateDir: flags.stateDir ?? config.stateDir,
+  };
+  const redisAddress = flags.redisAddress ?? config.state.redis?.address;
+  if (redisAddress !== undefined) merged.redisAddress = redisAddress;
+  const prefix = flags.redisPrefix ?? config.state.redis?.keyPrefix;
+  if (prefix !== undefined) merged.redisPrefix = prefix;
+  if (flags.redisPasswordEnv !== undefined) merged.redisPasswordEnv = flags.redisPasswordEnv;
+  const result = stateConfigFromFlags(merged, ctx.io.env);
+  const ref = config.state.redis?.password;
+  if (result.redis && result.redis.password === undefined && ref !== undefined) {
+    result.redis.password = resolveSecret(ref, { env: ctx.io.env, baseDir: ctx.io.cwd });
+  }
+  return result;
+}
+
 async function withBackend<T>(
   ctx: CommandContext,
-  flags: StateFlags,
+  flags: StateFlags & { config?: string },
   fn: (b: StateBackend) => Promise<T>,
 ): Promise<T> {
-  const backend = openStateBackend(stateConfigFromFlags(flags, ctx.io.env), ctx.io.cwd);
+  const backend = openStateBackend(await stateConfigFor(ctx, flags), ctx.io.cwd);
   try {
     return await fn(backend);
   } finally {
@@ -107,7 +143,8 @@ export function registerState(program: Command, ctx: CommandContext): void {
       .addOption(
         new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'),
       ),
-  ).action(async (opts: StateFlags & { format: 'text' | 'json' }) => {
+  ).action(async (_o: unknown, cmd: Command) => {
+    const opts = cmd.optsWithGlobals<StateFlags & { format: 'text' | 'json'; config?: string }>();
     await withBackend(ctx, opts, async (backend) => {
       const [doc, lock] = await Promise.all([backend.read(), backend.currentLock()]);
       if (opts.format === 'json') {
@@ -126,7 +163,8 @@ export function registerState(program: Command, ctx: CommandContext): void {
       .description('break the state lock with this ID (when its holder is gone)')
       .argument('<LOCK_ID>', 'the ID from the "locked by another run" message or state show')
       .option('--force', 'really break it: the holder must no longer be running'),
-  ).action(async (id: string, opts: StateFlags & { force?: boolean }) => {
+  ).action(async (id: string, _o: unknown, cmd: Command) => {
+    const opts = cmd.optsWithGlobals<StateFlags & { force?: boolean; config?: string }>();
     await withBackend(ctx, opts, async (backend) => {
       const lock = await backend.currentLock();
       if (!opts.force) {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -107,5 +107,18 @@ describe('cli/commands/state', { timeout: 20_000 }, () => {
 
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('--redis-address');
+  });
+
+  it('state show reads the backend from the config file; a flag beats it', async () => {
+    const cwd = await mkdtemp(join(tmpdir(), 'lkg-cli-state-'));
+    cleanup.push(() => rm(cwd, { recursive: true, force: true }));
+    await writeFile(join(cwd, 'livekit-gitops.yaml'), 'stateDir: team-state\n');
+
+    const fromConfig = await cli(cwd, ['state', 'show', '--format', 'json']);
+    const fromFlag = await cli(cwd, ['state', 'show', '--format', 'json', '--state-dir', 'other']);
+
+    expect(fromConfig.code).toBe(0);
+    expect((JSON.parse(fromConfig.stdout) as { backend: string }).backend).toContain('team-state');
+    expect((JSON.parse(fromFlag.stdout) as { backend: string }).backend).toContain('other');
   });
 });
