@@ -10,6 +10,7 @@ import { UsageError } from '../../core/errors.ts';
 import { CONFIG_FILE, loadConfig } from '../../spec/config.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { CommandContext } from '../program.ts';
+import pLimit from 'p-limit';
 
 interface StatusFlags {
   config?: string;
@@ -69,11 +70,33 @@ export function registerStatus(program: Command, ctx: CommandContext): void {
     });
 }
 
+/** Rooms whose participants are counted exactly; beyond, ListRooms' own counts are shown. */
+const EXACT_COUNT_LIMIT = 100;
+
 async function liveRooms(ctx: CommandContext): Promise<{ rooms?: LiveRoom[]; error?: string }> {
   try {
     const conn = liveKitConnectionFromEnv(ctx.io.env);
     const port = createLiveKitAdapter({ ...conn, requestTimeoutMs: 3_000, retry: false });
-    return { rooms: await port.listRooms() };
+    const rooms = await port.listRooms();
+    // ListRooms' numParticipants lags behind with Redis (the stored room is refreshed
+    // periodically), so the rooms shown are counted with ListParticipants.
+    const limit = pLimit(8);
+    return {
+      rooms: await Promise.all(
+        rooms.map((r, i) =>
+          i >= EXACT_COUNT_LIMIT
+            ? Promise.resolve(r)
+            : limit(async () => {
+                const people = await port.listParticipants(r.name);
+                return {
+                  ...r,
+                  numParticipants: people.length,
+                  numPublishers: people.filter((p) => p.isPublisher).length,
+                };
+              }),
+        ),
+      ),
+    };
   } catch (err) {
     return { error: err instanceof Error ? err.message : String(err) };
   }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeWorkspace, roomYaml } from '../../harness/cli.ts';
+import { liveKitCliEnv, makeWorkspace, roomYaml, runCli } from '../../harness/cli.ts';
 import { liveKitEnv } from '../../harness/env.ts';
 import { disposeRtc, joinParticipant } from '../../harness/participants.ts';
 import {
@@ -82,6 +82,14 @@ describe('daemon: webhooks', () => {
       publisher: true,
     });
     expect(s1?.sid).toMatch(/^RM_/);
+
+    // `status` reads the same files and LiveKit: the table and the JSON agree with them.
+    const cliEnv = liveKitCliEnv(env);
+    const table = await runCli(['status'], { cwd: ws, env: cliEnv });
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(new RegExp(`${room}\\s+RM_\\w+\\s+yes\\s+2\\s+1`));
+    const json = await runCli(['status', room, '--format', 'json'], { cwd: ws, env: cliEnv });
+    expect(JSON.parse(json.stdout)).toMatchObject({ name: room, live: true, participants: 2 });
 
     await bob.disconnect();
     await waitFor('bob gone from the status file', async () => {
