@@ -156,19 +156,33 @@ export async function planLive(input: LivePlanInput): Promise<LivePlanOutput> {
     input.state,
   );
   const first = planFrom({ ...input, observed });
+  const refined = await refineOccupancy(input.port, first.plan, observed);
+  if (!refined) return { ...first, observed };
+  return { ...planFrom({ ...input, observed: refined }), observed: refined };
+}
+
+/**
+ * Rooms where the plan would disconnect people (replace, delete) or held a change back for them
+ * are counted exactly with ListParticipants; returns the observation with those counts, or
+ * undefined when no room needs it. Callers plan again with the result.
+ */
+export async function refineOccupancy(
+  port: LiveKitPort,
+  plan: Plan,
+  observed: Observed,
+): Promise<Observed | undefined> {
   const sensitive = new Set<string>();
-  for (const c of first.plan.changes) {
+  for (const c of plan.changes) {
     if (c.kind === 'Room' && (c.action === 'replace' || c.action === 'delete'))
       sensitive.add(c.name);
   }
-  for (const h of first.plan.held) if (h.kind === 'Room') sensitive.add(h.name);
-  if (sensitive.size === 0) return { ...first, observed };
+  for (const h of plan.held) if (h.kind === 'Room') sensitive.add(h.name);
+  if (sensitive.size === 0) return undefined;
   const occupancy = new Map(observed.occupancy ?? []);
   await Promise.all(
     [...sensitive].map(async (room) => {
-      occupancy.set(room, (await input.port.listParticipants(room)).length);
+      occupancy.set(room, (await port.listParticipants(room)).length);
     }),
   );
-  const refined: Observed = { ...observed, occupancy };
-  return { ...planFrom({ ...input, observed: refined }), observed: refined };
+  return { ...observed, occupancy };
 }
