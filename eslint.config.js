@@ -50,7 +50,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*', '../adapters/*', '../../adapters/*'], message: 'src/core is pure.' },
+            {
+              group: ['node:*', '../adapters/*', '../../adapters/*'],
+              message: 'src/core is pure.',
+            },
           ],
         },
       ],
