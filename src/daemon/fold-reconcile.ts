@@ -43,7 +43,8 @@ export interface RoomResult {
  * rule; its room is in the payload.
  */
 export function roomOfChange(change: ResourceChange): string {
-  if (change.kind === 'ModerationRule') {
+  // Recording changes too: named after the policy, the room in the payload.
+  if (change.kind === 'ModerationRule' || change.kind === 'RecordingPolicy') {
     const room = change.payload['room'];
     if (typeof room === 'string') return room;
   }

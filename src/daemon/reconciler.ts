@@ -10,7 +10,7 @@ import type { StateBackend, StateLock } from '../adapters/state/backend.ts';
 import type { StatusStore } from '../adapters/status/status-store.ts';
 import type { DaemonMetrics } from '../adapters/metrics/registry.ts';
 import { applyPlan, type ChangeOutcome } from '../app/apply-run.ts';
-import { observe, planFrom, type Observed } from '../app/plan-run.ts';
+import { observe, planFrom, refineOccupancy, type Observed } from '../app/plan-run.ts';
 import type { RecordingEvent } from '../kinds/recording-policy/settle.ts';
 import type { LoadedSpec } from '../spec/types.ts';
 import type { StateDocument } from '../core/inventory.ts';
@@ -18,7 +18,10 @@ import type { LiveParticipant, LiveRoom } from '../core/live.ts';
 import type { Plan } from '../core/plan.ts';
 import { scrubText } from '../core/redact.ts';
 import { checkSafety } from '../core/safety.ts';
-import { recordingPoliciesOf } from '../kinds/recording-policy/plan-hook.ts';
+import {
+  confirmRecordingCounts,
+  recordingPoliciesOf,
+} from '../kinds/recording-policy/plan-hook.ts';
 import { recordingOptionsFromEnv } from '../kinds/recording-policy/options.ts';
 import { recordingWakeTimes } from '../kinds/recording-policy/wake.ts';
 import type { EgressPolicyIndex } from './egress-policies.ts';
@@ -104,22 +107,35 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     const now = deps.now();
     // State first: recording observation looks up and probes the egresses the state owns.
     const state = await deps.backend.read();
-    const observed = await observe(deps.port, scope, { specs: snap.specs }, state);
+    let observed = await observe(deps.port, scope, { specs: snap.specs }, state);
     // While any spec file has errors, nothing is pruned: a broken file must not read as "deleted".
     const prune = deps.prune && snap.errors.length === 0;
-    const {
-      plan,
-      state: settled,
-      recordingEvents = [],
-    } = planFrom({
-      project: { rooms: snap.rooms, specHash: snap.specHash, specs: snap.specs },
-      observed,
-      state,
-      now,
-      prune,
-      toolVersion: deps.toolVersion,
-      scope,
-    });
+    const planWith = (o: Observed) =>
+      planFrom({
+        project: { rooms: snap.rooms, specHash: snap.specHash, specs: snap.specs },
+        observed: o,
+        state,
+        now,
+        prune,
+        toolVersion: deps.toolVersion,
+        scope,
+      });
+    let planned = planWith(observed);
+    // Replaces and deletes decided on ListRooms' (lagging) participant counts are confirmed first:
+    // the daemon must never disconnect people it believed gone.
+    const counted = await refineOccupancy(deps.port, planned.plan, observed);
+    if (counted) {
+      observed = counted;
+      planned = planWith(observed);
+    }
+    // Recording starts/stops decided on ListRooms' (lagging) counts are confirmed first.
+    const confirmed =
+      observed.egress && (await confirmRecordingCounts(deps.port, planned.plan, observed.egress));
+    if (confirmed) {
+      observed = { ...observed, egress: confirmed };
+      planned = planWith(observed);
+    }
+    const { plan, state: settled, recordingEvents = [] } = planned;
     const safety = checkSafety(plan, {
       maxDeletes: deps.maxDeletes,
       force: false,

@@ -22,12 +22,16 @@ export async function observeRecording(
   },
 ): Promise<RecordingObservation> {
   const { scope, state } = opts;
-  const active = scope
-    ? (
-        await Promise.all([...scope].map((roomName) => port.listEgress({ roomName, active: true })))
-      ).flat()
-    : await port.listEgress({ active: true });
-  if (!state) return { active, ended: [], lost: [] };
+  const [active, counts] = await Promise.all([
+    scope
+      ? Promise.all([...scope].map((roomName) => port.listEgress({ roomName, active: true }))).then(
+          (l) => l.flat(),
+        )
+      : port.listEgress({ active: true }),
+    scope ? countParticipants(port, scope) : undefined,
+  ]);
+  if (!state)
+    return counts ? { active, ended: [], lost: [], counts } : { active, ended: [], lost: [] };
   const activeById = new Map(active.map((e) => [e.egressId, e]));
   const mine: LiveEgress[] = [];
   const missing: string[] = [];
@@ -42,7 +46,28 @@ export async function observeRecording(
     Promise.all(missing.map((egressId) => lookup(port, egressId))).then((l) => l.flat()),
     findLostEgress(port, mine, opts.now.getTime(), opts.options),
   ]);
-  return { active, ended, lost };
+  return counts ? { active, ended, lost, counts } : { active, ended, lost };
+}
+
+/** Participants and publishers per scoped room, recorders (egress participants) left out. */
+export async function countParticipants(
+  port: LiveKitPort,
+  scope: ReadonlySet<string>,
+): Promise<Map<string, { participants: number; publishers: number }>> {
+  const out = new Map<string, { participants: number; publishers: number }>();
+  await Promise.all(
+    [...scope].map(async (room) => {
+      // A room that is gone (or going) keeps ListRooms' answer.
+      const list = await port.listParticipants(room).catch(() => undefined);
+      if (!list) return;
+      const people = list.filter((p) => p.kind !== 'egress');
+      out.set(room, {
+        participants: people.length,
+        publishers: people.filter((p) => p.isPublisher).length,
+      });
+    }),
+  );
+  return out;
 }
 
 async function lookup(port: LiveKitPort, egressId: string): Promise<LiveEgress[]> {

@@ -5,12 +5,13 @@
 import type { BoundKind } from '../../core/kind-planner.ts';
 import type { StateDocument } from '../../core/inventory.ts';
 import type { LiveRoom } from '../../core/live.ts';
+import type { Plan } from '../../core/plan.ts';
 import type { LiveKitPort } from '../../adapters/livekit/port.ts';
 import type { LoadedRecordingPolicy, LoadedSpec } from '../../spec/types.ts';
 import type { DesiredRoom } from '../room/desired.ts';
 import { RECORDING_KIND, type DesiredRecordingPolicy } from './desired.ts';
 import { desiredRecordingPolicyFromSpec } from './from-spec.ts';
-import { observeRecording } from './observe.ts';
+import { countParticipants, observeRecording } from './observe.ts';
 import { recordingOptionsFromEnv, type RecordingOptions } from './options.ts';
 import { bindRecording, holdingAddresses, type RecordingPlanInput } from './planner.ts';
 import {
@@ -84,9 +85,16 @@ export function planRecordingStep(input: {
 }): RecordingPlanStep {
   const options = input.options ?? recordingOptionsFromEnv(process.env);
   const scope = input.scope;
+  const counts = input.observation.counts;
+  const scoped = scope ? input.liveRooms.filter((r) => scope.has(r.name)) : input.liveRooms;
   const planInput: RecordingPlanInput = {
     policies: recordingPoliciesOf(input.specs),
-    rooms: scope ? input.liveRooms.filter((r) => scope.has(r.name)) : input.liveRooms,
+    rooms: counts
+      ? scoped.map((r) => {
+          const c = counts.get(r.name);
+          return c ? { ...r, numParticipants: c.participants, numPublishers: c.publishers } : r;
+        })
+      : scoped,
     labelsOf: new Map(input.declaredRooms.map((r) => [r.name, r.labels])),
     active: input.observation.active,
     options,
@@ -101,4 +109,29 @@ export function planRecordingStep(input: {
     scope,
   });
   return { state, kind: bindRecording(planInput), events };
+}
+
+/**
+ * ListRooms' participant counts lag behind with a Redis-backed server (measured: seconds), so a
+ * full resync could stop a recording whose room is full, or start one in a room just emptied.
+ * The rooms of recording starts and of stops for "no longer holds" are counted exactly
+ * (ListParticipants); returns the observation to plan again with, or undefined when none needs it.
+ */
+export async function confirmRecordingCounts(
+  port: LiveKitPort,
+  plan: Plan,
+  observation: RecordingObservation,
+): Promise<RecordingObservation | undefined> {
+  const rooms = new Set<string>();
+  for (const c of plan.changes) {
+    if (c.kind !== RECORDING_KIND) continue;
+    const room = c.payload['room'];
+    if (typeof room !== 'string' || observation.counts?.has(room)) continue;
+    const reason = c.actionReason ?? '';
+    if (c.action === 'start' || reason.startsWith('policy_no_longer_holds')) rooms.add(room);
+  }
+  if (rooms.size === 0) return undefined;
+  const counts = new Map(observation.counts ?? []);
+  for (const [room, c] of await countParticipants(port, rooms)) counts.set(room, c);
+  return { ...observation, counts };
 }

@@ -23,6 +23,11 @@ export interface RecordingObservation {
   ended: readonly LiveEgress[];
   /** Owned egress ids whose worker is gone (the probe timed out). */
   lost: readonly string[];
+  /**
+   * Exact counts of the scoped rooms (ListParticipants): ListRooms' counts lag behind joins with a
+   * Redis-backed server, and a webhook-triggered reconcile must see the join that triggered it.
+   */
+  counts?: ReadonlyMap<string, { participants: number; publishers: number }>;
 }
 
 export type RecordingEventKind = 'adopted' | 'unanswered' | 'failed' | 'lost' | 'completed';

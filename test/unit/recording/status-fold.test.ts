@@ -211,8 +211,6 @@ describe('recording status: which policy, when to look again', () => {
       pending: {
         'recording.b.r4': {
           address: 'recording.b.r4',
-          kind: 'RecordingPolicy',
-          name: 'b',
           operation: 'start',
           startedAt: NOW,
           match: { room: 'r4', policy: 'b', fingerprint: 'f' },
