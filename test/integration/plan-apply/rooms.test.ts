@@ -50,6 +50,21 @@ describe.each<BackendKind>(['file', 'redis'])('plan and apply rooms (%s state)',
     expect(again.stdout).toContain('No changes. LiveKit matches the specs.');
   });
 
+  it('previews a schedule window with --at; outside its windows a room is not created', async () => {
+    const window = { start: '0 9 * * 1', duration: '90m', timezone: 'Europe/Paris' };
+    await ws.writeRooms({ weekly: { emptyTimeout: 3600, schedule: [window] } });
+
+    // Monday 2026-11-30 09:30 in Paris is inside the window; Sunday is not.
+    const inside = await ws.cli(['plan', '--detailed-exitcode', '--at', '2026-11-30T08:30:00Z']);
+    const outside = await ws.cli(['plan', '--detailed-exitcode', '--at', '2026-11-29T08:30:00Z']);
+
+    expect(inside.code).toBe(2);
+    expect(inside.stdout).toContain(`+ room.${ws.prefix}weekly`);
+    expect(inside.stdout).toContain('Schedules evaluated at 2026-11-30T08:30:00.000Z');
+    expect(outside.code).toBe(0);
+    expect(await ws.liveRooms()).toHaveLength(0);
+  });
+
   it('corrects metadata drift in place, keeping the same room', async () => {
     await ws.writeRooms({ lobby: { emptyTimeout: 3600, metadata: 'declared' } });
     expect((await ws.cli(['apply', '--auto-approve'])).code).toBe(0);
