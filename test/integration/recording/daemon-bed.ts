@@ -50,11 +50,21 @@ export async function startRecordingDaemon(
   bed: RelayedBed,
   cwd: string,
   env: Record<string, string>,
+  args: readonly string[] = ['--interval', '1h'], // webhooks and timers drive it
+  readyTimeoutMs = 30_000,
 ): Promise<RecordingDaemon> {
   const port = await freePort();
   const child = spawnCli(
-    ['daemon', '--listen', `127.0.0.1:${port}`, '--log-format', 'json', '--interval', '1h'] // webhooks and timers drive it
-      .concat(['--lock-ttl', '2s']),
+    [
+      'daemon',
+      '--listen',
+      `127.0.0.1:${port}`,
+      '--log-format',
+      'json',
+      '--lock-ttl',
+      '2s',
+      ...args,
+    ],
     { cwd, env },
   );
   let logs = '';
@@ -72,7 +82,7 @@ export async function startRecordingDaemon(
       const res = await fetch(`${base}/readyz`).catch(() => undefined);
       return res?.status === 200;
     },
-    30_000,
+    readyTimeoutMs,
   );
   const unhook = () => removeRelayTarget(bed.relay.url, webhookUrl);
   return {
