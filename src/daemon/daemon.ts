@@ -73,6 +73,24 @@ export interface RunningDaemon {
 }
 
 const SEEN_PERSISTED = 1000;
+/** After the drain: status flush, lock release and backend close together get this long. */
+const CLEANUP_MS = 750;
+
+/** Waits for `p` at most `ms`; true when it settled in time. */
+async function within(p: Promise<unknown> | undefined, ms: number): Promise<boolean> {
+  if (!p) return true;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((r) => (timer = setTimeout(() => r(false), ms)));
+  const ok = await Promise.race([
+    p.then(
+      () => true as const,
+      () => true as const,
+    ),
+    late,
+  ]);
+  clearTimeout(timer);
+  return ok;
+}
 
 export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
   const log = o.log;
@@ -101,14 +119,21 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
   // Filled from `_daemon.yaml` once the lock is held: a standby daemon writes no status at all.
   const seen = createSeenIds(10_000);
 
-  const port = limitedPort(o.port, createTokenBucket(o.rate.perSecond, o.rate.burst), (up) => {
-    if (up === livekitUp) return;
-    livekitUp = up;
-    metrics.livekitUp.set(up ? 1 : 0);
-    status.updateDaemon((d) => (d.livekitUp = up));
-    if (up) log.info('LiveKit reachable');
-    else log.warn('LiveKit unreachable; retrying with backoff');
-  });
+  // Aborted when the drain bound passes: LiveKit calls still waiting or in flight give up.
+  const halt = new AbortController();
+  const port = limitedPort(
+    o.port,
+    createTokenBucket(o.rate.perSecond, o.rate.burst),
+    (up) => {
+      if (up === livekitUp) return;
+      livekitUp = up;
+      metrics.livekitUp.set(up ? 1 : 0);
+      status.updateDaemon((d) => (d.livekitUp = up));
+      if (up) log.info('LiveKit reachable');
+      else log.warn('LiveKit unreachable; retrying with backoff');
+    },
+    halt.signal,
+  );
   const specs = createSpecStore({ paths: o.specPaths, cwd: o.cwd });
   const timers = createScheduleTimers({ now: o.now, onEdge: (room) => enqueue(roomKey(room)) });
 
@@ -324,6 +349,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       onError: (err) => log.error({ err: (err as Error).message }, 'spec watcher error'),
     });
     await watcher.ready;
+    if (stopping) return;
     // Changes made between the first load and the watcher's scan would be missed otherwise.
     await onSpecChange([]);
     timers.sync(specs.current().rooms);
@@ -340,22 +366,32 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
   function stop(code = 0): Promise<void> {
     stopped ??= (async () => {
       stopping = true;
+      const deadline = Date.now() + o.drainMs;
+      const left = (): number => Math.max(0, deadline - Date.now());
       log.info('stopping: intake closed, draining work');
-      await http.close();
-      await watcher?.close();
+      // Everything below runs against one deadline: the drain bound, then a short cleanup.
+      // Idle keep-alive sockets close now; requests in flight get the drain bound.
+      void http.close(o.drainMs);
       timers.close();
       if (intervalTimer) clearTimeout(intervalTimer);
       for (const w of wakeups.values()) clearTimeout(w.timer);
-      const drained = (await queue?.shutdown({ drainMs: o.drainMs })) ?? true;
+      await within(watcher?.close(), left());
+      // Startup (lock wait, first load) may still be running; it checks `stopping` and ends.
+      if (!(await within(activation, left()))) log.warn('startup did not finish in time');
+      const drained = (await queue?.shutdown({ drainMs: left() })) ?? true;
+      halt.abort(new Error('daemon stopping'));
       if (!drained) log.warn({ drainMs: o.drainMs }, 'in-flight work did not finish in time');
-      await activation;
-      if (lock) {
-        status.updateDaemon((d) => (d.active = false));
-        seenDirty = true;
-        await status.close();
-      }
-      if (lock && !lock.lost) await lock.release().catch(() => undefined);
-      await o.backend.close().catch(() => undefined);
+      // Cleanup gets its own short bound: a write queued behind a stuck one must not hold exit.
+      const cleanup = (async () => {
+        if (lock) {
+          status.updateDaemon((d) => (d.active = false));
+          seenDirty = true;
+          await status.close();
+        }
+        if (lock && !lock.lost) await lock.release().catch(() => undefined);
+        await o.backend.close().catch(() => undefined);
+      })().catch((err: unknown) => log.error({ err: (err as Error).message }, 'cleanup failed'));
+      if (!(await within(cleanup, CLEANUP_MS))) log.warn('status flush or lock release timed out');
       log.info('stopped');
       finish(code);
     })();

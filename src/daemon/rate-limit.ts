@@ -50,26 +50,41 @@ export function isUnreachable(error: unknown): boolean {
   );
 }
 
+/** Settles like `p`, or rejects with the signal's reason as soon as it aborts. */
+function orAbort<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/**
+ * `halt`: once aborted (the daemon's drain bound passed), waiting and in-flight calls reject at
+ * once and new ones are refused, so a reconcile stuck on an unreachable LiveKit (10 s timeouts,
+ * retries) ends instead of holding the shutdown. The SDK cannot cancel the request itself.
+ */
 export function limitedPort(
   port: LiveKitPort,
   bucket: TokenBucket,
   onReach: (up: boolean) => void,
+  halt?: AbortSignal,
 ): LiveKitPort {
   return new Proxy(port, {
     get(target, prop, receiver) {
       const value: unknown = Reflect.get(target, prop, receiver);
       if (typeof value !== 'function') return value;
       return async (...args: unknown[]) => {
-        await bucket.take();
+        await orAbort(bucket.take(), halt);
         try {
-          const result: unknown = await (value as (...a: unknown[]) => Promise<unknown>).apply(
-            target,
-            args,
-          );
+          const call = (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+          const result: unknown = await orAbort(call, halt);
           onReach(true);
           return result;
         } catch (err) {
-          onReach(!isUnreachable(err));
+          if (!halt?.aborted) onReach(!isUnreachable(err));
           throw err;
         }
       };

@@ -17,7 +17,7 @@ export interface SpecWatcherOptions {
 }
 
 export interface SpecWatcher {
-  /** Resolves once the initial scan is done (events after it are changes). */
+  /** Resolves once the initial scan is done (events after it are changes), or on close. */
   ready: Promise<void>;
   close(): Promise<void>;
 }
@@ -56,13 +56,17 @@ export function watchSpecs(opts: SpecWatcherOptions): SpecWatcher {
     timer = setTimeout(fire, debounceMs);
   });
   watcher.on('error', (err) => opts.onError?.(err));
-  const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  watcher.once('ready', () => markReady());
 
   return {
     ready,
     async close() {
       if (timer) clearTimeout(timer);
       timer = undefined;
+      // A watcher closed before its scan finished never emits 'ready'; its awaiters must not hang.
+      markReady();
       await watcher.close();
     },
   };

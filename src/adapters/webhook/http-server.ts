@@ -30,8 +30,11 @@ export interface HttpServerOptions {
 export interface HttpServer {
   host: string;
   port: number;
-  /** Stops accepting; open keep-alive connections are closed. */
-  close(): Promise<void>;
+  /**
+   * Stops accepting and closes idle keep-alive connections at once; requests still in flight get
+   * `graceMs` (default 1 s), then every socket is closed.
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -144,12 +147,14 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
   return {
     host: addr.address,
     port: addr.port,
-    close: () =>
+    close: (graceMs = 1000) =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+        server.close(() => {
+          clearTimeout(timer);
+          resolve();
+        });
         server.closeIdleConnections();
-        // In-flight requests get a moment to finish; then every socket goes.
-        setTimeout(() => server.closeAllConnections(), 1000).unref();
       }),
   };
 }

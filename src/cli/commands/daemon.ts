@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { createLogger } from '../../adapters/log/logger.ts';
+import { createLogger, type Logger } from '../../adapters/log/logger.ts';
 import { openStateBackend } from '../../adapters/state/open-backend.ts';
 import { parseListen } from '../../adapters/webhook/http-server.ts';
 import { liveKitConnectionFromEnv } from '../../app/connection.ts';
@@ -74,6 +74,8 @@ export function registerDaemon(program: Command, ctx: CommandContext): void {
     .addOption(new Option('--lock-ttl <duration>', 'lock stale period / lease TTL').hideHelp())
     .addOption(new Option('--debounce <ms>', 'spec watcher quiet period').hideHelp());
   addProjectOptions(cmd).action(async (paths: string[], _o: unknown, command: Command) => {
+    // Before any await: a signal during startup must stop the daemon, not kill the process.
+    const signals = catchSignals();
     const flags = command.optsWithGlobals<DaemonFlags>();
     const explicit =
       flags.config !== undefined && flags.config !== CONFIG_FILE ? flags.config : undefined;
@@ -99,6 +101,7 @@ export function registerDaemon(program: Command, ctx: CommandContext): void {
     const pretty =
       flags.logFormat === 'pretty' || (flags.logFormat !== 'json' && process.stderr.isTTY === true);
     const log = createLogger({ pretty, level: flags.logLevel ?? 'info' });
+    signals.log = log;
     const daemon = await startDaemon({
       cwd: ctx.io.cwd,
       specPaths: paths.length > 0 ? paths : config.specPaths,
@@ -121,7 +124,7 @@ export function registerDaemon(program: Command, ctx: CommandContext): void {
         burst: whole(flags.rateBurst, 100, '--rate-burst'),
       },
       toolVersion: packageVersion(),
-      lockTryMs: 2_000,
+      lockTryMs: 500,
       ...(flags.lockTimeout !== undefined
         ? { lockTimeoutMs: durationOf(flags.lockTimeout, '--lock-timeout') }
         : {}),
@@ -130,17 +133,65 @@ export function registerDaemon(program: Command, ctx: CommandContext): void {
         ? { debounceMs: whole(flags.debounce, 200, '--debounce') }
         : {}),
     });
-    const onSignal = (signal: NodeJS.Signals): void => {
-      log.info({ signal }, 'signal received');
-      void daemon.stop(0);
-    };
-    process.once('SIGTERM', onSignal);
-    process.once('SIGINT', onSignal);
+    signals.stop = () => void daemon.stop(0);
+    if (signals.received) {
+      log.info({ signal: signals.received }, 'signal received during startup');
+      signals.stop();
+    }
     const code = await daemon.done;
-    process.off('SIGTERM', onSignal);
-    process.off('SIGINT', onSignal);
-    ctx.setExitCode(code === 4 ? ExitCode.lockHeld : code === 0 ? ExitCode.ok : ExitCode.error);
+    const exitCode = code === 4 ? ExitCode.lockHeld : code === 0 ? ExitCode.ok : ExitCode.error;
+    signals.exitCode = exitCode;
+    ctx.setExitCode(exitCode);
+    // The daemon has stopped; a LiveKit request the SDK cannot cancel (10 s timeout) or another
+    // stray handle must not keep the process alive past the bound. Unref'd: a clean loop exits
+    // at once without it.
+    setTimeout(() => {
+      log.warn('handles still open after stopping (e.g. a LiveKit request); exiting');
+      process.exit(exitCode);
+    }, EXIT_GRACE_MS).unref();
   });
+}
+
+/** How long a stopped daemon's process may take to wind down before it exits anyway. */
+const EXIT_GRACE_MS = 500;
+
+interface SignalCatcher {
+  received: NodeJS.Signals | undefined;
+  log: Logger | undefined;
+  /** Set once the daemon runs; the first signal calls it. */
+  stop: (() => void) | undefined;
+  /** Set once the daemon stopped: a signal then exits with it at once. */
+  exitCode: number | undefined;
+}
+
+/**
+ * SIGTERM/SIGINT handlers that stay installed for the life of the process: the first signal
+ * stops the daemon (drain within the bound); a second one exits at once with code 1, with a log
+ * line rather than the default kill (which leaves no trace and exit status "killed").
+ */
+function catchSignals(): SignalCatcher {
+  const c: SignalCatcher = {
+    received: undefined,
+    log: undefined,
+    stop: undefined,
+    exitCode: undefined,
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (c.exitCode !== undefined) process.exit(c.exitCode);
+    if (c.received === undefined) {
+      c.received = signal;
+      if (c.stop) {
+        c.log?.info({ signal }, 'signal received');
+        c.stop();
+      }
+      return;
+    }
+    c.log?.warn({ signal }, 'second signal: exiting without finishing the drain');
+    process.exit(ExitCode.error);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  return c;
 }
 
 function durationOf(text: string, flag: string): number {
