@@ -1,6 +1,7 @@
 /**
- * Runs `livekit-gitops daemon` as a child process in a temp workspace, on a free loopback port,
- * and gives tests bounded polls over the server, the status files and the HTTP endpoints.
+ * Runs `livekit-gitops daemon` as a child process in a temp workspace, listening on a loopback
+ * port the OS picks (read back from its "listening" log line), and gives tests bounded polls over
+ * the server, the status files and the HTTP endpoints.
  */
 import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -14,7 +15,6 @@ import type { DaemonStatus } from '../../../src/adapters/status/daemon-status.ts
 import type { RoomStatus } from '../../../src/adapters/status/room-status.ts';
 import { statusFileName } from '../../../src/adapters/status/room-status.ts';
 import { spawnCli } from '../../harness/cli.ts';
-import { freePort } from '../../harness/free-port.ts';
 
 export interface Server {
   url: string;
@@ -41,24 +41,28 @@ export async function startDaemonChild(
   server: Server,
   args: readonly string[] = [],
 ): Promise<DaemonChild> {
-  const port = await freePort();
-  const child = spawnCli(
-    ['daemon', '--listen', `127.0.0.1:${port}`, '--log-format', 'json', ...args],
-    {
-      cwd: ws,
-      env: {
-        LIVEKIT_URL: server.url,
-        LIVEKIT_API_KEY: server.apiKey,
-        LIVEKIT_API_SECRET: server.apiSecret,
-      },
+  // Port 0, not a port probed free beforehand: between a probe and the daemon's bind (a node
+  // startup later) a parallel test or an outgoing connection can take it (EADDRINUSE).
+  const child = spawnCli(['daemon', '--listen', '127.0.0.1:0', '--log-format', 'json', ...args], {
+    cwd: ws,
+    env: {
+      LIVEKIT_URL: server.url,
+      LIVEKIT_API_KEY: server.apiKey,
+      LIVEKIT_API_SECRET: server.apiSecret,
     },
-  );
+  });
   let logs = '';
   child.stdout?.on('data', (d: Buffer) => (logs += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (logs += d.toString()));
   const exited = new Promise<number | null>((resolve) =>
     child.once('exit', (code) => resolve(code)),
   );
+  let port = 0;
+  await waitFor('daemon listening', () => {
+    if (child.exitCode !== null) throw new Error(`daemon exited early:\n${logs}`);
+    port = listeningPort(logs) ?? 0;
+    return port > 0;
+  });
   const base = `http://127.0.0.1:${port}`;
   await waitFor(`daemon on ${port} answers /healthz`, async () => {
     if (child.exitCode !== null) throw new Error(`daemon exited early:\n${logs}`);
@@ -85,6 +89,16 @@ export async function startDaemonChild(
       await exited;
     },
   };
+}
+
+/** The port of the daemon's `listening` JSON log line, once it was written. */
+function listeningPort(logs: string): number | undefined {
+  for (const line of logs.split('\n')) {
+    if (!line.includes('"listening"')) continue;
+    const m = /"listen":"[^"]*:(\d+)"/.exec(line);
+    if (m) return Number(m[1]);
+  }
+  return undefined;
 }
 
 /** Polls `check` every 100 ms until it returns true; throws after `timeoutMs`. */
