@@ -64,20 +64,16 @@ const space = await workspace(
   },
 );
 const t0 = Date.now();
-const daemon = await startRecordingDaemon(
-  bed,
-  space.dir,
-  space.env,
-  ['--interval', '20s'],
-  600_000,
-);
+let daemon: Awaited<ReturnType<typeof startRecordingDaemon>> | undefined;
 try {
+  const d = await startRecordingDaemon(bed, space.dir, space.env, ['--interval', '20s'], 600_000);
+  daemon = d;
   await poll(
     `${N} owned egresses`,
-    async () => (await daemon.metric('livekit_gitops_egress_active')) === N,
+    async () => (await d.metric('livekit_gitops_egress_active')) === N,
     600_000,
   );
-  const first = await histogram((l) => daemon.metric(l));
+  const first = await histogram((l) => d.metric(l));
   const firstMs = Date.now() - t0;
   const listed = (await bed.port.listEgress({ active: true })).length;
   const steady: number[] = [];
@@ -85,10 +81,10 @@ try {
   for (let i = 0; i < 3; i++) {
     await poll(
       'next full resync',
-      async () => (await histogram((l) => daemon.metric(l))).count > prev.count,
+      async () => (await histogram((l) => d.metric(l))).count > prev.count,
       120_000,
     );
-    const h = await histogram((l) => daemon.metric(l));
+    const h = await histogram((l) => d.metric(l));
     steady.push(((h.sum - prev.sum) / (h.count - prev.count)) * 1000);
     prev = h;
   }
@@ -99,11 +95,11 @@ try {
       firstResyncWithStartsS: first.sum,
       daemonStartToAllOwnedMs: firstMs,
       steadyFullResyncMs: steady.map((x) => Math.round(x)),
-      egressActiveGauge: await daemon.metric('livekit_gitops_egress_active'),
+      egressActiveGauge: await d.metric('livekit_gitops_egress_active'),
     }),
   );
 } finally {
-  await daemon.stop();
+  await daemon?.stop();
   await worker.kill();
   await space.cleanup();
   await bed.stop();
