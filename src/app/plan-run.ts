@@ -11,7 +11,11 @@ import { moderationSpecsOf } from '../kinds/moderation-rule/from-spec.ts';
 import { observeParticipants } from '../kinds/moderation-rule/observe.ts';
 import { bindModeration, selectedRooms } from '../kinds/moderation-rule/planner.ts';
 import { settleModeration } from '../kinds/moderation-rule/settle.ts';
-import { observeRecordingFor, planRecordingStep } from '../kinds/recording-policy/plan-hook.ts';
+import {
+  confirmRecordingCounts,
+  observeRecordingFor,
+  planRecordingStep,
+} from '../kinds/recording-policy/plan-hook.ts';
 import type { RecordingEvent, RecordingObservation } from '../kinds/recording-policy/settle.ts';
 import { createRoomPlanner } from '../kinds/room/planner.ts';
 import { settleRoomInventory } from '../kinds/room/settle.ts';
@@ -156,9 +160,29 @@ export async function planLive(input: LivePlanInput): Promise<LivePlanOutput> {
     input.state,
   );
   const first = planFrom({ ...input, observed });
-  const refined = await refineOccupancy(input.port, first.plan, observed);
+  const refined = await recount(input.port, first.plan, observed);
   if (!refined) return { ...first, observed };
   return { ...planFrom({ ...input, observed: refined }), observed: refined };
+}
+
+/**
+ * ListRooms' participant counts lag behind (with Redis the stored room is refreshed periodically),
+ * so decisions made on them that matter are confirmed with ListParticipants: replaces and deletes
+ * (never disconnect people believed gone) and recording starts and stops. Returns the observation
+ * with exact counts where needed, or undefined when the first plan needs no confirmation; callers
+ * then plan again with it.
+ */
+export async function recount(
+  port: LiveKitPort,
+  plan: Plan,
+  observed: Observed,
+): Promise<Observed | undefined> {
+  const [occupancy, egress] = await Promise.all([
+    refineOccupancy(port, plan, observed),
+    observed.egress ? confirmRecordingCounts(port, plan, observed.egress) : undefined,
+  ]);
+  if (!occupancy && !egress) return undefined;
+  return { ...observed, ...(occupancy ?? {}), ...(egress ? { egress } : {}) };
 }
 
 /**

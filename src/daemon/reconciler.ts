@@ -10,7 +10,7 @@ import type { StateBackend, StateLock } from '../adapters/state/backend.ts';
 import type { StatusStore } from '../adapters/status/status-store.ts';
 import type { DaemonMetrics } from '../adapters/metrics/registry.ts';
 import { applyPlan, type ChangeOutcome } from '../app/apply-run.ts';
-import { observe, planFrom, refineOccupancy, type Observed } from '../app/plan-run.ts';
+import { observe, planFrom, recount, type Observed } from '../app/plan-run.ts';
 import type { RecordingEvent } from '../kinds/recording-policy/settle.ts';
 import type { LoadedSpec } from '../spec/types.ts';
 import type { StateDocument } from '../core/inventory.ts';
@@ -18,10 +18,7 @@ import type { LiveParticipant, LiveRoom } from '../core/live.ts';
 import type { Plan } from '../core/plan.ts';
 import { scrubText } from '../core/redact.ts';
 import { checkSafety } from '../core/safety.ts';
-import {
-  confirmRecordingCounts,
-  recordingPoliciesOf,
-} from '../kinds/recording-policy/plan-hook.ts';
+import { recordingPoliciesOf } from '../kinds/recording-policy/plan-hook.ts';
 import { recordingOptionsFromEnv } from '../kinds/recording-policy/options.ts';
 import { recordingWakeTimes } from '../kinds/recording-policy/wake.ts';
 import type { EgressPolicyIndex } from './egress-policies.ts';
@@ -121,18 +118,11 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
         scope,
       });
     let planned = planWith(observed);
-    // Replaces and deletes decided on ListRooms' (lagging) participant counts are confirmed first:
-    // the daemon must never disconnect people it believed gone.
-    const counted = await refineOccupancy(deps.port, planned.plan, observed);
+    // Decisions made on ListRooms' lagging participant counts are confirmed before acting: the
+    // daemon never disconnects people it believed gone, nor starts or stops recordings on stale counts.
+    const counted = await recount(deps.port, planned.plan, observed);
     if (counted) {
       observed = counted;
-      planned = planWith(observed);
-    }
-    // Recording starts/stops decided on ListRooms' (lagging) counts are confirmed first.
-    const confirmed =
-      observed.egress && (await confirmRecordingCounts(deps.port, planned.plan, observed.egress));
-    if (confirmed) {
-      observed = { ...observed, egress: confirmed };
       planned = planWith(observed);
     }
     const { plan, state: settled, recordingEvents = [] } = planned;
