@@ -29,6 +29,7 @@ export interface CreateRoomInput {
   departureTimeout?: number;
   maxParticipants?: number;
   metadata?: string;
+  /** Milliseconds. */
   minPlayoutDelay?: number;
   maxPlayoutDelay?: number;
   syncStreams?: boolean;

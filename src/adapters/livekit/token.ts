@@ -6,22 +6,7 @@ import { RoomAgentDispatch, RoomConfiguration } from '@livekit/protocol';
 import { AccessToken, type VideoGrant } from 'livekit-server-sdk';
 import type { TrackSource } from '../../core/live.ts';
 import { trackSourceNumber } from './convert.ts';
-import type { AgentDispatchInput } from './port.ts';
-
-/** RoomConfiguration fields a declared Room carries into the tokens minted for it. */
-export interface TokenRoomConfig {
-  name: string;
-  /** Seconds. */
-  emptyTimeout?: number;
-  departureTimeout?: number;
-  maxParticipants?: number;
-  metadata?: string;
-  /** Milliseconds. */
-  minPlayoutDelay?: number;
-  maxPlayoutDelay?: number;
-  syncStreams?: boolean;
-  agents?: AgentDispatchInput[];
-}
+import type { CreateRoomInput } from './port.ts';
 
 /** VideoGrant fields as plain data (sources by name, as specs spell them). */
 export interface JoinTokenGrants {
@@ -50,10 +35,11 @@ export interface JoinTokenInput {
   grants: JoinTokenGrants;
   ttlSeconds: number;
   attributes?: Record<string, string>;
-  roomConfig?: TokenRoomConfig;
+  /** The RoomConfiguration a declared Room carries into the tokens minted for it. */
+  roomConfig?: CreateRoomInput;
 }
 
-function roomConfiguration(c: TokenRoomConfig): RoomConfiguration {
+function roomConfiguration(c: CreateRoomInput): RoomConfiguration {
   return new RoomConfiguration({
     name: c.name,
     emptyTimeout: c.emptyTimeout ?? 0,

@@ -3,6 +3,7 @@
  * Room spec declares the room, that room's settings as `roomConfig` so a room auto-created by its
  * first participant gets the declared configuration. Pure.
  */
+import type { CreateRoomInput } from '../../adapters/livekit/port.ts';
 import type { DesiredRoom } from '../room/desired.ts';
 import { joinGrantsOf, type JoinGrants } from './grants.ts';
 import type { RoleSpec } from './schema.ts';
@@ -16,17 +17,8 @@ export interface TokenRequest {
   grants: JoinGrants;
   ttlSeconds: number;
   attributes?: Record<string, string>;
-  roomConfig?: {
-    name: string;
-    emptyTimeout?: number;
-    departureTimeout?: number;
-    maxParticipants?: number;
-    metadata?: string;
-    minPlayoutDelay?: number;
-    maxPlayoutDelay?: number;
-    syncStreams?: boolean;
-    agents?: { agentName: string; metadata?: string }[];
-  };
+  /** The declared room's settings, in the shape the port creates rooms with. */
+  roomConfig?: CreateRoomInput;
 }
 
 export interface TokenRequestInput {
@@ -54,8 +46,8 @@ export function buildTokenRequest(input: TokenRequestInput): TokenRequest {
   return request;
 }
 
-function roomConfigOf(room: DesiredRoom): NonNullable<TokenRequest['roomConfig']> {
-  const c: NonNullable<TokenRequest['roomConfig']> = { name: room.name };
+function roomConfigOf(room: DesiredRoom): CreateRoomInput {
+  const c: CreateRoomInput = { name: room.name };
   if (room.emptyTimeout !== undefined) c.emptyTimeout = room.emptyTimeout;
   if (room.departureTimeout !== undefined) c.departureTimeout = room.departureTimeout;
   if (room.maxParticipants !== undefined) c.maxParticipants = room.maxParticipants;
