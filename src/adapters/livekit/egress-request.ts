@@ -16,6 +16,7 @@ import {
   VideoCodec,
 } from '@livekit/protocol';
 import type { EncodedOutputs } from 'livekit-server-sdk';
+import { defined } from '../../core/defined.ts';
 import { LiveKitError } from '../../core/errors.ts';
 import type { EgressOutput, EgressStorage, StartEgressInput } from './port.ts';
 
@@ -25,13 +26,6 @@ type Upload =
   | { case: 'azure'; value: AzureBlobUpload }
   | { case: 'aliOSS'; value: AliOSSUpload }
   | { case: undefined; value?: undefined };
-
-/** Only defined values: protobuf-es constructors reject explicit `undefined` under our TS flags. */
-function defined<T extends object>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as {
-    [K in keyof T]: Exclude<T[K], undefined>;
-  };
-}
 
 function upload(s: EgressStorage | undefined): Upload {
   if (!s) return { case: undefined };

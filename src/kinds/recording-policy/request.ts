@@ -2,6 +2,7 @@
  * The spec-shaped egress request of a policy → the port's StartEgressInput, with secrets resolved
  * (only here, at execution: plans and state hold references).
  */
+import { defined } from '../../core/defined.ts';
 import type { JsonValue } from '../../core/plan.ts';
 import type {
   AdvancedEncoding,
@@ -26,13 +27,6 @@ function secret(v: unknown, ctx: SecretContext): string | undefined {
   if (v === undefined) return undefined;
   if (isSecretRef(v)) return resolveSecret(v, ctx);
   return typeof v === 'string' ? v : undefined;
-}
-
-/** Only defined members (exactOptionalPropertyTypes). */
-function defined<T extends object>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as {
-    [K in keyof T]: Exclude<T[K], undefined>;
-  };
 }
 
 function storageOf(o: AnyStorage, ctx: SecretContext): EgressStorage | undefined {
