@@ -59,6 +59,11 @@ export interface KindResult {
   unprotect: string[];
 }
 
+/** A result with nothing in it yet, for a planner to fill. */
+export function emptyKindResult(): KindResult {
+  return { changes: [], held: [], warnings: [], liveFacts: {}, protect: [], unprotect: [] };
+}
+
 /**
  * Ownership: recorded in state and (when a server id was recorded) the same instance, since a
  * room that closed by itself and was re-created by a client under the same name is not ours.
@@ -98,14 +103,7 @@ function planKind<Desired, Live>(
 ): KindResult {
   const desiredByKey = new Map(desiredList.map((d) => [planner.desiredKey(d), d]));
   const liveByKey = new Map(liveList.map((l) => [planner.liveKey(l), l]));
-  const result: KindResult = {
-    changes: [],
-    held: [],
-    warnings: [],
-    liveFacts: {},
-    protect: [],
-    unprotect: [],
-  };
+  const result = emptyKindResult();
   const keys = [...new Set([...desiredByKey.keys(), ...liveByKey.keys()])].sort();
   for (const key of keys) {
     const address = planner.address(key);

@@ -4,7 +4,7 @@
  * (`moderation.<rule>.<room>.<identity>`) holding the exact calls. A participant that already
  * matches gets none, so a converged room plans nothing. Pure.
  */
-import type { BoundKind, KindResult } from '../../core/kind-planner.ts';
+import { emptyKindResult, type BoundKind, type KindResult } from '../../core/kind-planner.ts';
 import type { StateDocument } from '../../core/inventory.ts';
 import type { LiveParticipant } from '../../core/live.ts';
 import type { RoleSpec } from '../role/schema.ts';
@@ -42,14 +42,7 @@ export function bindModeration(input: ModerationPlanInput): BoundKind {
 }
 
 export function planModeration(input: ModerationPlanInput, state: StateDocument): KindResult {
-  const result: KindResult = {
-    changes: [],
-    held: [],
-    warnings: [],
-    liveFacts: {},
-    protect: [],
-    unprotect: [],
-  };
+  const result = emptyKindResult();
   // Name order decides which ModerationRule speaks for a participant two of them select, so two
   // rules can never undo each other on every reconcile.
   const rules = [...input.rules]

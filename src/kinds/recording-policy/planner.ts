@@ -8,7 +8,7 @@
  *   its egress is still STARTING/ACTIVE; also a second egress matching an owned one's request in
  *   the same room (a late answer to a start given up on), so one policy and room never keep two.
  */
-import type { BoundKind, KindResult } from '../../core/kind-planner.ts';
+import { emptyKindResult, type BoundKind, type KindResult } from '../../core/kind-planner.ts';
 import type { StateDocument } from '../../core/inventory.ts';
 import type { LiveEgress, LiveRoom } from '../../core/live.ts';
 import type { JsonValue } from '../../core/plan.ts';
@@ -59,14 +59,7 @@ export function planRecordings(
   state: StateDocument,
   now: Date,
 ): KindResult {
-  const result: KindResult = {
-    changes: [],
-    held: [],
-    warnings: [],
-    liveFacts: {},
-    protect: [],
-    unprotect: [],
-  };
+  const result = emptyKindResult();
   const inScope = (room: string): boolean => input.scope === undefined || input.scope.has(room);
   const pairs = recordingPairs(input.policies, input.rooms, input.labelsOf, now);
   const byName = new Map(input.policies.map((p) => [p.name, p]));
