@@ -2,10 +2,9 @@
  * Room as the first KindPlanner, and the room-only plan entry point the CLI calls.
  */
 import { bindKind, type KindPlanner } from '../../core/kind-planner.ts';
-import type { StateDocument } from '../../core/inventory.ts';
 import type { LiveRoom } from '../../core/live.ts';
 import type { Plan } from '../../core/plan.ts';
-import { assemblePlan } from '../../core/plan-assembly.ts';
+import { assemblePlan, type AssemblyInput } from '../../core/plan-assembly.ts';
 import { roomAddress, type DesiredRoom } from './desired.ts';
 import { diffRoom } from './diff.ts';
 
@@ -40,29 +39,15 @@ export function createRoomPlanner(
   };
 }
 
-export interface RoomPlanInput {
+/** The plan-wide inputs of assemblePlan, with the rooms in place of the bound kinds. */
+export interface RoomPlanInput extends Omit<AssemblyInput, 'kinds'> {
   rooms: readonly DesiredRoom[];
   live: readonly LiveRoom[];
   occupancy?: ReadonlyMap<string, number>;
-  state: StateDocument;
-  now: Date;
-  evaluatedAt?: Date;
-  prune: boolean;
-  toolVersion: string;
-  specHash: string;
 }
 
 export function assembleRoomPlan(input: RoomPlanInput): Plan {
-  const planner = createRoomPlanner(
-    input.occupancy === undefined ? {} : { occupancy: input.occupancy },
-  );
-  return assemblePlan({
-    kinds: [bindKind(planner, input.rooms, input.live)],
-    state: input.state,
-    now: input.now,
-    ...(input.evaluatedAt === undefined ? {} : { evaluatedAt: input.evaluatedAt }),
-    prune: input.prune,
-    toolVersion: input.toolVersion,
-    specHash: input.specHash,
-  });
+  const { rooms, live, occupancy, ...rest } = input;
+  const planner = createRoomPlanner(occupancy === undefined ? {} : { occupancy });
+  return assemblePlan({ ...rest, kinds: [bindKind(planner, rooms, live)] });
 }
