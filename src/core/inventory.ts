@@ -84,3 +84,27 @@ export interface StateDocument {
 export function emptyState(lineage: string): StateDocument {
   return { version: 1, lineage, serial: 0, owned: {}, protections: {}, pending: {} };
 }
+
+/**
+ * Copy-on-write editing of a state document, for settle passes that usually change nothing:
+ * `edit()` copies the document (and its owned, pending and recordings maps) on first use and
+ * returns the same copy after; `current()` is that copy, or the untouched original.
+ */
+export interface StateDraft {
+  readonly edit: () => StateDocument;
+  readonly current: () => StateDocument;
+}
+
+export function draftState(state: StateDocument): StateDraft {
+  let next: StateDocument | undefined;
+  return {
+    edit: () =>
+      (next ??= {
+        ...state,
+        owned: { ...state.owned },
+        pending: { ...state.pending },
+        ...(state.recordings ? { recordings: { ...state.recordings } } : {}),
+      }),
+    current: () => next ?? state,
+  };
+}

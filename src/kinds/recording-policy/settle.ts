@@ -10,7 +10,7 @@
  * - the retry bookkeeping of a pair whose policy no longer holds is dropped.
  * Pure: returns a new document when something changed, the same one otherwise.
  */
-import type { RecordingRecord, StateDocument } from '../../core/inventory.ts';
+import { draftState, type RecordingRecord, type StateDocument } from '../../core/inventory.ts';
 import type { LiveEgress } from '../../core/live.ts';
 import { RECORDING_KIND } from './desired.ts';
 import { fingerprintOf } from './fingerprint.ts';
@@ -111,14 +111,7 @@ export function settleRecordingInventory(input: SettleRecordingInput): {
     if (o.kind === RECORDING_KIND && o.serverId) ownedIds.add(o.serverId);
   }
 
-  let next: StateDocument | undefined;
-  const edit = (): StateDocument =>
-    (next ??= {
-      ...state,
-      owned: { ...state.owned },
-      pending: { ...state.pending },
-      ...(state.recordings ? { recordings: { ...state.recordings } } : {}),
-    });
+  const { edit, current: settled } = draftState(state);
 
   // Owned egresses first, so an adoption below cannot take one that is already someone's.
   for (const [address, obj] of Object.entries(state.owned)) {
@@ -211,7 +204,7 @@ export function settleRecordingInventory(input: SettleRecordingInput): {
     events.push({ address, policy, room, kind: 'unanswered', message });
   }
 
-  const current = next ?? state;
+  const current = settled();
   for (const [address, rec] of Object.entries(current.recordings ?? {})) {
     if (!inScope(rec.room)) continue;
     const lost = (rec.lost ?? []).filter((id) => activeById.has(id));
@@ -227,5 +220,5 @@ export function settleRecordingInventory(input: SettleRecordingInput): {
     else if (idle) recordings[address] = { policy: rec.policy, room: rec.room, failures: 0, lost };
     else recordings[address] = { ...rec, lost };
   }
-  return { state: next ?? state, events };
+  return { state: settled(), events };
 }

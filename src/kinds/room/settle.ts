@@ -10,7 +10,7 @@
  * of rooms in scope are touched.
  * Pure: returns a new document when something changed, the same one otherwise.
  */
-import type { StateDocument } from '../../core/inventory.ts';
+import { draftState, type StateDocument } from '../../core/inventory.ts';
 import type { LiveRoom } from '../../core/live.ts';
 import { CREATION_SKEW_MS } from './apply.ts';
 import { roomAddress } from './desired.ts';
@@ -25,13 +25,7 @@ export function settleRoomInventory(
 ): StateDocument {
   const inScope = (name: string): boolean => scope === undefined || scope.has(name);
   const byAddress = new Map(live.map((r) => [roomAddress(r.name), r]));
-  let next: StateDocument | undefined;
-  const edit = (): StateDocument =>
-    (next ??= {
-      ...state,
-      owned: { ...state.owned },
-      pending: { ...state.pending },
-    });
+  const { edit, current } = draftState(state);
 
   for (const [address, op] of Object.entries(state.pending)) {
     if (!address.startsWith(ROOM_PREFIX) || !inScope(address.slice(ROOM_PREFIX.length))) continue;
@@ -57,5 +51,5 @@ export function settleRoomInventory(
     if (byAddress.has(address) || declared.has(obj.name)) continue;
     delete edit().owned[address];
   }
-  return next ?? state;
+  return current();
 }
