@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cliEntry, collect } from './cli.ts';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -70,21 +71,15 @@ export interface CliResult {
 }
 
 /** The CLI as a child process with only the given environment (plus PATH/HOME). */
-export function runCli(
+export async function runCli(
   args: string[],
   env: Record<string, string>,
   cwd = repoRoot,
 ): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(repoRoot, 'src/cli/main.ts'), ...args], {
-      cwd,
-      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  const child = spawn(process.execPath, [cliEntry, ...args], {
+    cwd,
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
   });
+  const r = await collect(child, 60_000);
+  return { code: r.code ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -1,35 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFileBackend } from '../../../src/adapters/state/file-backend.ts';
 import type { StateLock } from '../../../src/adapters/state/backend.ts';
-
-const MAIN = fileURLToPath(new URL('../../../src/cli/main.ts', import.meta.url));
-
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(cwd: string, args: string[]): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [MAIN, ...args], {
-      cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NO_COLOR: '1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    p.on('error', reject);
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { runCli } from '../../harness/cli.ts';
 
 describe('cli/commands/state', { timeout: 20_000 }, () => {
   const cleanup: Array<() => Promise<void>> = [];
@@ -63,8 +38,8 @@ describe('cli/commands/state', { timeout: 20_000 }, () => {
   it('state show prints serial, owned objects, protections and the lock holder', async () => {
     const { cwd, lock } = await project();
 
-    const text = await cli(cwd, ['state', 'show']);
-    const json = await cli(cwd, ['state', 'show', '--format', 'json']);
+    const text = await runCli(['state', 'show'], { cwd });
+    const json = await runCli(['state', 'show', '--format', 'json'], { cwd });
     const parsed = JSON.parse(json.stdout) as Record<string, unknown>;
 
     expect(text.code).toBe(0);
@@ -81,11 +56,11 @@ describe('cli/commands/state', { timeout: 20_000 }, () => {
   it('state unlock refuses without --force and with a wrong id, and breaks the lock with both', async () => {
     const { cwd, lock } = await project();
 
-    const noForce = await cli(cwd, ['state', 'unlock', lock.id]);
-    const wrongId = await cli(cwd, ['state', 'unlock', 'nope', '--force']);
-    const stillHeld = await cli(cwd, ['state', 'show', '--format', 'json']);
-    const broken = await cli(cwd, ['state', 'unlock', lock.id, '--force']);
-    const after = await cli(cwd, ['state', 'show', '--format', 'json']);
+    const noForce = await runCli(['state', 'unlock', lock.id], { cwd });
+    const wrongId = await runCli(['state', 'unlock', 'nope', '--force'], { cwd });
+    const stillHeld = await runCli(['state', 'show', '--format', 'json'], { cwd });
+    const broken = await runCli(['state', 'unlock', lock.id, '--force'], { cwd });
+    const after = await runCli(['state', 'show', '--format', 'json'], { cwd });
 
     expect(noForce.code).toBe(1);
     expect(noForce.stderr).toMatch(/without --force/);
@@ -103,7 +78,7 @@ describe('cli/commands/state', { timeout: 20_000 }, () => {
     const cwd = await mkdtemp(join(tmpdir(), 'lkg-cli-state-'));
     cleanup.push(() => rm(cwd, { recursive: true, force: true }));
 
-    const r = await cli(cwd, ['state', 'show', '--state-backend', 'redis']);
+    const r = await runCli(['state', 'show', '--state-backend', 'redis'], { cwd });
 
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('--redis-address');
@@ -114,8 +89,10 @@ describe('cli/commands/state', { timeout: 20_000 }, () => {
     cleanup.push(() => rm(cwd, { recursive: true, force: true }));
     await writeFile(join(cwd, 'livekit-gitops.yaml'), 'stateDir: team-state\n');
 
-    const fromConfig = await cli(cwd, ['state', 'show', '--format', 'json']);
-    const fromFlag = await cli(cwd, ['state', 'show', '--format', 'json', '--state-dir', 'other']);
+    const fromConfig = await runCli(['state', 'show', '--format', 'json'], { cwd });
+    const fromFlag = await runCli(['state', 'show', '--format', 'json', '--state-dir', 'other'], {
+      cwd,
+    });
 
     expect(fromConfig.code).toBe(0);
     expect((JSON.parse(fromConfig.stdout) as { backend: string }).backend).toContain('team-state');
