@@ -1,10 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { StateDocument } from '../../../src/core/inventory.ts';
 import { makeWorkspace, roomYaml } from '../../harness/cli.ts';
-import { liveKitEnv } from '../../harness/env.ts';
 import { startLiveKit, type LiveKitEnv } from '../../harness/livekit-server.ts';
 import {
   metricValue,
@@ -15,23 +13,21 @@ import {
   waitFor,
   type DaemonChild,
 } from './daemon-process.ts';
+import { daemonTestBed, stopDaemons } from './test-bed.ts';
 import { startTcpCut, type TcpCut } from './tcp-cut.ts';
 
-const env = liveKitEnv();
-const port = serverPort(env);
-const tag = randomBytes(3).toString('hex');
+const { env, port, tag, deleteTaggedRooms } = daemonTestBed();
 const running: DaemonChild[] = [];
 let privateServer: LiveKitEnv | undefined;
 let cutter: TcpCut | undefined;
 
 afterEach(async () => {
-  for (const d of running.splice(0)) await d.stop();
+  await stopDaemons(running);
 });
 afterAll(async () => {
   await cutter?.close();
   await privateServer?.stop();
-  const rooms = await port.listRooms();
-  await Promise.all(rooms.filter((r) => r.name.includes(tag)).map((r) => port.deleteRoom(r.name)));
+  await deleteTaggedRooms();
 });
 
 async function readyz(d: DaemonChild): Promise<number> {

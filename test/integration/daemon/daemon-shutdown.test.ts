@@ -1,19 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { makeWorkspace, roomYaml } from '../../harness/cli.ts';
-import { liveKitEnv } from '../../harness/env.ts';
-import {
-  readDaemonStatus,
-  serverPort,
-  startDaemonChild,
-  waitFor,
-  type DaemonChild,
-} from './daemon-process.ts';
+import { readDaemonStatus, startDaemonChild, waitFor, type DaemonChild } from './daemon-process.ts';
+import { daemonTestBed, stopDaemons } from './test-bed.ts';
 import { startTcpCut, type TcpCut } from './tcp-cut.ts';
 
-const env = liveKitEnv();
-const port = serverPort(env);
-const tag = randomBytes(3).toString('hex');
+const { env, tag, deleteTaggedRooms } = daemonTestBed();
 const running: DaemonChild[] = [];
 const cutters: TcpCut[] = [];
 
@@ -23,12 +14,11 @@ const DRAIN_MS = 1_500;
 const GRACE_MS = 2_500;
 
 afterEach(async () => {
-  for (const d of running.splice(0)) await d.stop();
+  await stopDaemons(running);
   for (const c of cutters.splice(0)) await c.close();
 });
 afterAll(async () => {
-  const rooms = await port.listRooms();
-  await Promise.all(rooms.filter((r) => r.name.includes(tag)).map((r) => port.deleteRoom(r.name)));
+  await deleteTaggedRooms();
 });
 
 function lines(d: DaemonChild): Array<{ msg?: string }> {

@@ -1,33 +1,28 @@
-import { randomBytes } from 'node:crypto';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { makeWorkspace, roomYaml } from '../../harness/cli.ts';
-import { liveKitEnv } from '../../harness/env.ts';
 import { addRelayTarget, removeRelayTarget } from '../../harness/webhook-client.ts';
 import {
   metricValue,
   readDaemonStatus,
   readRoomStatus,
-  serverPort,
   startDaemonChild,
   waitFor,
   type DaemonChild,
 } from './daemon-process.ts';
+import { daemonTestBed, stopDaemons } from './test-bed.ts';
 
-const env = liveKitEnv();
-const port = serverPort(env);
-const tag = randomBytes(3).toString('hex');
+const { env, port, tag, deleteTaggedRooms } = daemonTestBed();
 const running: DaemonChild[] = [];
 const targets: string[] = [];
 
 afterEach(async () => {
   for (const t of targets.splice(0)) await removeRelayTarget(env.relayUrl, t);
-  for (const d of running.splice(0)) await d.stop();
+  await stopDaemons(running);
 });
 afterAll(async () => {
-  const rooms = await port.listRooms();
-  await Promise.all(rooms.filter((r) => r.name.includes(tag)).map((r) => port.deleteRoom(r.name)));
+  await deleteTaggedRooms();
 });
 
 /** An editor's atomic save: write a temp file beside it, rename over. */

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { liveKitCliEnv, makeWorkspace, roomYaml, runCli } from '../../harness/cli.ts';
-import { liveKitEnv } from '../../harness/env.ts';
 import { disposeRtc, joinParticipant } from '../../harness/participants.ts';
 import {
   addRelayTarget,
@@ -13,16 +12,14 @@ import {
   metricValue,
   readDaemonStatus,
   readRoomStatus,
-  serverPort,
   signedWebhook,
   startDaemonChild,
   waitFor,
   type DaemonChild,
 } from './daemon-process.ts';
+import { daemonTestBed } from './test-bed.ts';
 
-const env = liveKitEnv();
-const port = serverPort(env);
-const tag = randomBytes(3).toString('hex');
+const { env, tag, deleteTaggedRooms } = daemonTestBed();
 let daemon: DaemonChild | undefined;
 
 afterAll(async () => {
@@ -31,8 +28,7 @@ afterAll(async () => {
     await removeRelayTarget(env.relayUrl, daemon.webhookUrl);
     await daemon.stop();
   }
-  const rooms = await port.listRooms();
-  await Promise.all(rooms.filter((r) => r.name.includes(tag)).map((r) => port.deleteRoom(r.name)));
+  await deleteTaggedRooms();
 });
 
 function eventBody(

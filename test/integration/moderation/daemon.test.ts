@@ -3,25 +3,21 @@
  * webhooks forwarded to it by the relay, real participants joined with rtc-node. The daemon runs
  * with a one-hour resync, so what happens here is driven by webhooks and spec file edits.
  */
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StatusEvent } from '../../../src/adapters/status/room-status.ts';
 import { makeWorkspace } from '../../harness/cli.ts';
-import { liveKitEnv } from '../../harness/env.ts';
 import { disposeRtc, joinParticipant } from '../../harness/participants.ts';
 import { addRelayTarget, removeRelayTarget } from '../../harness/webhook-client.ts';
 import {
   readRoomStatus,
-  serverPort,
   startDaemonChild,
   waitFor,
   type DaemonChild,
 } from '../daemon/daemon-process.ts';
+import { daemonTestBed } from '../daemon/test-bed.ts';
 import { byIdentity, doc, roomService, waitForParticipants, writeSpecs } from './helpers.ts';
 
-const env = liveKitEnv();
-const port = serverPort(env);
-const tag = randomBytes(3).toString('hex');
+const { env, tag, deleteTaggedRooms } = daemonTestBed();
 const rooms = {
   ban: `mod-d-ban-${tag}`,
   mute: `mod-d-mute-${tag}`,
@@ -64,8 +60,7 @@ afterAll(async () => {
   await disposeRtc();
   await removeRelayTarget(env.relayUrl, daemon.webhookUrl);
   expect(await daemon.stop()).toBe(0);
-  const live = await port.listRooms();
-  await Promise.all(live.filter((r) => r.name.includes(tag)).map((r) => port.deleteRoom(r.name)));
+  await deleteTaggedRooms();
 });
 
 describe('moderation through the running daemon (webhooks, real participants)', () => {
