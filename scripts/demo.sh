@@ -5,5 +5,7 @@
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 bash "$LKG_ROOT/scripts/setup.sh"
+# Again: setup may just have installed Node 24 into .tools/node.
+. "$LKG_ROOT/scripts/env.sh"
 cd "$LKG_ROOT"
 exec node scripts/demo.ts "$@"
