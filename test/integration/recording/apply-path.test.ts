@@ -4,7 +4,7 @@ import {
   startEgressWorker,
   type EgressWorker,
 } from '../../harness/egress-worker.ts';
-import { disconnectAll, disposeRtc, joinParticipant } from '../../harness/participants.ts';
+import { disconnectAll, disposeRtc } from '../../harness/participants.ts';
 import {
   activeIn,
   poll,
@@ -16,6 +16,7 @@ import {
   workspace,
   type Bed,
   type Workspace,
+  joinAll,
 } from './setup.ts';
 
 // Recording policies through `plan` and `apply` (child processes) against a real livekit-server,
@@ -42,12 +43,7 @@ async function ws(files: Record<string, string>, knobs: Record<string, string> =
 }
 
 async function join(room: string, ...identities: string[]): Promise<void> {
-  for (const identity of identities) {
-    await joinParticipant(
-      { wsUrl: bed.lk.wsUrl, apiKey: bed.lk.apiKey, apiSecret: bed.lk.apiSecret },
-      { room, identity },
-    );
-  }
+  await joinAll(bed, room, identities);
   await poll(`${identities.length} in ${room}`, async () => {
     const [r] = await bed.rooms.listRooms([room]);
     return (r?.numParticipants ?? 0) >= identities.length;

@@ -5,7 +5,7 @@ import {
   type EgressWorker,
   type StartEgressWorkerOptions,
 } from '../../harness/egress-worker.ts';
-import { disconnectAll, disposeRtc, joinParticipant } from '../../harness/participants.ts';
+import { disconnectAll, disposeRtc } from '../../harness/participants.ts';
 import {
   roomStatus,
   startRecordingDaemon,
@@ -23,6 +23,7 @@ import {
   SECRET_STREAM,
   workspace,
   type Workspace,
+  joinAll,
 } from './setup.ts';
 
 // Recording policies through the daemon (a child process): webhooks from a real livekit-server
@@ -46,12 +47,7 @@ async function daemon(space: Workspace): Promise<RecordingDaemon> {
 }
 
 async function join(room: string, ...identities: string[]): Promise<void> {
-  for (const identity of identities) {
-    await joinParticipant(
-      { wsUrl: bed.lk.wsUrl, apiKey: bed.lk.apiKey, apiSecret: bed.lk.apiSecret },
-      { room, identity },
-    );
-  }
+  await joinAll(bed, room, identities);
 }
 
 async function noSecrets(space: Workspace, d: RecordingDaemon): Promise<void> {

@@ -12,6 +12,7 @@ import type { StateDocument } from '../../../src/core/inventory.ts';
 import type { LiveEgress } from '../../../src/core/live.ts';
 import { makeWorkspace, runCli, type CliResult } from '../../harness/cli.ts';
 import { startLiveKit, type LiveKitEnv } from '../../harness/livekit-server.ts';
+import { joinParticipant } from '../../harness/participants.ts';
 
 export const SECRET_SK = `sk-${randomBytes(12).toString('hex')}`;
 export const SECRET_STREAM = `rtmp://live.example/app/streamkey-${randomBytes(8).toString('hex')}`;
@@ -137,4 +138,14 @@ export async function poll<T>(
   throw new Error(
     `${what}: not within ${timeoutMs} ms${last instanceof Error ? ` (${last.message})` : ''}`,
   );
+}
+
+/** Real participants (rtc-node) joining a room of the bed's server, one after another. */
+export async function joinAll(
+  bed: Bed,
+  room: string,
+  identities: readonly string[],
+): Promise<void> {
+  const server = { wsUrl: bed.lk.wsUrl, apiKey: bed.lk.apiKey, apiSecret: bed.lk.apiSecret };
+  for (const identity of identities) await joinParticipant(server, { room, identity });
 }
