@@ -67,7 +67,7 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
         address: change.address,
         operation: change.action,
         startedAt,
-        match: { name: change.name },
+        match: { ...stringMatch(change.payload['match']), name: change.name },
       };
     }
     for (const address of protections.protect) {
@@ -85,8 +85,10 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
       concurrency: input.concurrency,
       // The adapter already retries the calls that are safe to repeat.
       retry: () => false,
-      // Deletes after everything else, as the plan orders them.
-      order: (change) => (change.action === 'delete' ? 1 : 0),
+      // Deletes after everything else, as the plan orders them; SIP dispatch rules after the
+      // trunks they name (a trunk created by this apply has an id only once its phase ran).
+      order: (change) =>
+        change.action === 'delete' ? 2 : change.kind === 'SIPDispatchRule' ? 1 : 0,
       ...(input.onStart ? { onStart: input.onStart } : {}),
       onDone: (change, outcome) => {
         const o: ChangeOutcome = outcome.ok
@@ -101,6 +103,14 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
   );
   await records.flush();
   return { outcomes, skipped: result.skipped };
+}
+
+/** A kind's extra pending-marker keys (persistent kinds: how to recognise a lost create). */
+function stringMatch(value: unknown): Record<string, string> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return {};
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value)) if (typeof v === 'string') out[k] = v;
+  return out;
 }
 
 function recordEffect(doc: StateDocument, change: ResourceChange, effect: StateEffect): void {

@@ -19,6 +19,11 @@ import {
 import type { RecordingEvent, RecordingObservation } from '../kinds/recording-policy/settle.ts';
 import { createRoomPlanner } from '../kinds/room/planner.ts';
 import { settleRoomInventory } from '../kinds/room/settle.ts';
+import {
+  observePersistent,
+  planPersistentStep,
+  type PersistentObservation,
+} from '../kinds/sip-common/plan-step.ts';
 import type { Project } from './project.ts';
 
 export interface Observed {
@@ -33,6 +38,8 @@ export interface Observed {
   occupancy?: Map<string, number>;
   /** Active egress (every page), owned egresses that ended, lost ones (absent: no recording policy). */
   egress?: RecordingObservation;
+  /** Ingress and SIP objects, listed on full observations only (absent: none declared or owned). */
+  persistent?: PersistentObservation;
 }
 
 /**
@@ -47,11 +54,14 @@ export async function observe(
   /** The state read for this plan: recording looks up its owned egresses and probes them. */
   state?: StateDocument,
 ): Promise<Observed> {
-  const [rooms, egress] = await Promise.all([
+  const [rooms, egress, persistent] = await Promise.all([
     port.listRooms(scope ? [...scope] : undefined),
     observeRecordingFor(port, { scope, specs: project?.specs, state }),
+    // Persistent objects are not room-scoped: a webhook-scoped pass leaves them to full resyncs.
+    scope === undefined ? observePersistent(port, project?.specs ?? [], state) : undefined,
   ]);
   const observed: Observed = egress ? { rooms, egress } : { rooms };
+  if (persistent) observed.persistent = persistent;
   const moderation = project ? moderationSpecsOf(project.specs) : undefined;
   if (moderation === undefined || moderation.rules.length === 0) return observed;
   const selected = selectedRooms(
@@ -119,6 +129,16 @@ export function planFrom(input: PlanInput): PlanOutput {
     state = step.state;
     recordingEvents = step.events;
     kinds.push(step.kind);
+  }
+  if (input.observed.persistent !== undefined && scope === undefined) {
+    const step = planPersistentStep({
+      specs: input.project.specs ?? [],
+      observation: input.observed.persistent,
+      state,
+      env: process.env,
+    });
+    state = step.state;
+    kinds.push(...step.kinds);
   }
   const plan = assemblePlan({
     kinds,

@@ -7,6 +7,11 @@ import type { ModeratedSession, StateDocument } from '../core/inventory.ts';
 import { executeModerationChange } from './moderation-rule/apply.ts';
 import { executeRecordingChange, recordRecordingFailure } from './recording-policy/apply.ts';
 import { executeRoomChange, type StateEffect as RoomStateEffect } from './room/apply.ts';
+import { ingressKind } from './ingress/kind.ts';
+import { persistentExecutor } from './sip-common/execute.ts';
+import { sipDispatchKind } from './sip-dispatch-rule/kind.ts';
+import { sipInboundKind } from './sip-inbound-trunk/kind.ts';
+import { sipOutboundKind } from './sip-outbound-trunk/kind.ts';
 
 /** What a finished change does to the state document. */
 export interface StateEffect extends RoomStateEffect {
@@ -24,6 +29,10 @@ const executors: Record<string, ChangeExecutor> = {
   Room: executeRoomChange,
   ModerationRule: executeModerationChange,
   RecordingPolicy: executeRecordingChange,
+  Ingress: persistentExecutor(ingressKind),
+  SIPInboundTrunk: persistentExecutor(sipInboundKind),
+  SIPOutboundTrunk: persistentExecutor(sipOutboundKind),
+  SIPDispatchRule: persistentExecutor(sipDispatchKind),
 };
 
 /** What a failed change does to the state (only recording starts record anything: retries). */

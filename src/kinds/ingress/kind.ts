@@ -1,0 +1,80 @@
+/**
+ * Ingress as a persistent kind. IngressInfo has no metadata of its own (participantMetadata is the
+ * participant's), so no marker is written: ownership is the server id in state, and a lost create
+ * is recognised by name, room, identity and input type. `inputType` and `url` cannot change in
+ * place (replace: a new stream key). The stream key is never shown; the server-made URL is.
+ */
+import type { IngressInput, IngressUpdate } from '../../adapters/livekit/port.ts';
+import type { LiveIngress } from '../../core/live.ts';
+import { bool, defined, str, type PersistentKind } from '../sip-common/kind.ts';
+import type { Json } from '../sip-common/secrets.ts';
+
+const INPUT_TYPES = ['rtmp', 'whip', 'url'] as const;
+
+function inputType(spec: Json): IngressInput['inputType'] {
+  const t = str(spec['inputType']);
+  return INPUT_TYPES.find((x) => x === t) ?? 'rtmp';
+}
+
+function updateInput(name: string, spec: Json): IngressUpdate {
+  const input: IngressUpdate = {
+    name,
+    roomName: str(spec['roomName']) ?? '',
+    participantIdentity: str(spec['participantIdentity']) ?? '',
+  };
+  const participantName = str(spec['participantName']);
+  if (participantName !== undefined) input.participantName = participantName;
+  const participantMetadata = str(spec['participantMetadata']);
+  if (participantMetadata !== undefined) input.participantMetadata = participantMetadata;
+  const enableTranscoding = bool(spec['enableTranscoding']);
+  if (enableTranscoding !== undefined) input.enableTranscoding = enableTranscoding;
+  return input;
+}
+
+export const ingressKind: PersistentKind<LiveIngress> = {
+  kind: 'Ingress',
+  prefix: 'ingress',
+  id: (l) => l.ingressId,
+  name: (l) => l.name,
+  declared: (spec) =>
+    defined({
+      inputType: str(spec['inputType']),
+      // The URL of a url-input ingress is the source the user wrote; for RTMP/WHIP it is an output.
+      url: str(spec['url']),
+      roomName: str(spec['roomName']),
+      participantIdentity: str(spec['participantIdentity']),
+      participantName: str(spec['participantName']),
+      participantMetadata: str(spec['participantMetadata']),
+      enableTranscoding: bool(spec['enableTranscoding']),
+    }),
+  observed: (l) => ({
+    inputType: l.inputType,
+    ...(l.inputType === 'url' ? { url: l.url } : {}),
+    roomName: l.roomName,
+    participantIdentity: l.participantIdentity,
+    participantName: l.participantName,
+    participantMetadata: l.participantMetadata,
+    enableTranscoding: l.enableTranscoding,
+  }),
+  outputs: (l) => (l.inputType === 'url' ? {} : { url: l.url }),
+  immutable: ['inputType', 'url'],
+  unsupported: ['audio', 'video'],
+  matchKey: (spec) => ({
+    inputType: inputType(spec),
+    roomName: str(spec['roomName']) ?? '',
+    participantIdentity: str(spec['participantIdentity']) ?? '',
+  }),
+  adoptable: (l, m) =>
+    l.inputType === m['inputType'] &&
+    l.roomName === m['roomName'] &&
+    l.participantIdentity === m['participantIdentity'],
+  list: (port) => port.listIngress(),
+  create: (name, spec, _payload, port) => {
+    const input: IngressInput = { ...updateInput(name, spec), inputType: inputType(spec) };
+    const url = str(spec['url']);
+    if (url !== undefined) input.url = url;
+    return port.createIngress(input);
+  },
+  update: (id, name, spec, _payload, port) => port.updateIngress(id, updateInput(name, spec)),
+  remove: (id, port) => port.deleteIngress(id),
+};

@@ -1,0 +1,89 @@
+/**
+ * SIPInboundTrunk as a persistent kind. UpdateSIPInboundTrunk replaces the whole object, so an
+ * update sends every declared field; the ownership marker rides in metadata (sip-common/marker.ts).
+ * The auth password is a secret: compared by the hash recorded in state, never shown.
+ */
+import type { SipInboundTrunkInput } from '../../adapters/livekit/port.ts';
+import type { LiveSipInboundTrunk } from '../../core/live.ts';
+import { bool, defined, sorted, str, strings, type PersistentKind } from '../sip-common/kind.ts';
+import {
+  hasMarker,
+  markable,
+  normaliseMetadata,
+  withMarker,
+  withoutMarker,
+} from '../sip-common/marker.ts';
+import type { Json } from '../sip-common/secrets.ts';
+
+function input(name: string, spec: Json): SipInboundTrunkInput {
+  const i: SipInboundTrunkInput = {
+    name,
+    numbers: strings(spec['numbers']) ?? [],
+    metadata: withMarker(str(spec['metadata'])),
+  };
+  const allowedAddresses = strings(spec['allowedAddresses']);
+  if (allowedAddresses !== undefined) i.allowedAddresses = allowedAddresses;
+  const allowedNumbers = strings(spec['allowedNumbers']);
+  if (allowedNumbers !== undefined) i.allowedNumbers = allowedNumbers;
+  const authUsername = str(spec['authUsername']);
+  if (authUsername !== undefined) i.authUsername = authUsername;
+  const authPassword = str(spec['authPassword']);
+  if (authPassword !== undefined) i.authPassword = authPassword;
+  const krispEnabled = bool(spec['krispEnabled']);
+  if (krispEnabled !== undefined) i.krispEnabled = krispEnabled;
+  return i;
+}
+
+const list = (v: string[] | undefined): string[] | undefined =>
+  v === undefined ? undefined : sorted(v);
+
+/** Markable metadata: whether a lost create can be told apart from a same-named trunk. */
+export function markerMatch(spec: Json): Record<string, string> {
+  return { marker: markable(str(spec['metadata'])) ? 'yes' : 'no' };
+}
+
+export function adoptableByMarker(metadata: string, m: Record<string, string>): boolean {
+  return m['marker'] === 'no' || hasMarker(metadata);
+}
+
+export const sipInboundKind: PersistentKind<LiveSipInboundTrunk> = {
+  kind: 'SIPInboundTrunk',
+  prefix: 'sip-inbound',
+  id: (l) => l.sipTrunkId,
+  name: (l) => l.name,
+  declared: (spec) => {
+    const metadata = str(spec['metadata']);
+    return defined({
+      numbers: list(strings(spec['numbers'])),
+      allowedAddresses: list(strings(spec['allowedAddresses'])),
+      allowedNumbers: list(strings(spec['allowedNumbers'])),
+      authUsername: str(spec['authUsername']),
+      metadata: metadata === undefined ? undefined : normaliseMetadata(metadata),
+      krispEnabled: bool(spec['krispEnabled']),
+    });
+  },
+  observed: (l) => ({
+    numbers: sorted(l.numbers),
+    allowedAddresses: sorted(l.allowedAddresses),
+    allowedNumbers: sorted(l.allowedNumbers),
+    authUsername: l.authUsername,
+    metadata: withoutMarker(l.metadata),
+    krispEnabled: l.krispEnabled,
+  }),
+  immutable: [],
+  unsupported: [
+    'headers',
+    'headersToAttributes',
+    'attributesToHeaders',
+    'includeHeaders',
+    'ringingTimeout',
+    'maxCallDuration',
+    'mediaEncryption',
+  ],
+  matchKey: markerMatch,
+  adoptable: (l, m) => adoptableByMarker(l.metadata, m),
+  list: (port) => port.listSipInboundTrunks(),
+  create: (name, spec, _payload, port) => port.createSipInboundTrunk(input(name, spec)),
+  update: (id, name, spec, _payload, port) => port.updateSipInboundTrunk(id, input(name, spec)),
+  remove: (id, port) => port.deleteSipTrunk(id),
+};

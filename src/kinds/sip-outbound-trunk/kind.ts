@@ -1,0 +1,69 @@
+/**
+ * SIPOutboundTrunk as a persistent kind (same model as the inbound trunk: whole-object updates,
+ * marker in metadata, the auth password compared by hash only).
+ */
+import type { SipOutboundTrunkInput } from '../../adapters/livekit/port.ts';
+import type { LiveSipOutboundTrunk } from '../../core/live.ts';
+import { defined, sorted, str, strings, type PersistentKind } from '../sip-common/kind.ts';
+import { normaliseMetadata, withMarker, withoutMarker } from '../sip-common/marker.ts';
+import type { Json } from '../sip-common/secrets.ts';
+import { adoptableByMarker, markerMatch } from '../sip-inbound-trunk/kind.ts';
+
+const TRANSPORTS = ['auto', 'udp', 'tcp', 'tls'] as const;
+
+function input(name: string, spec: Json): SipOutboundTrunkInput {
+  const i: SipOutboundTrunkInput = {
+    name,
+    address: str(spec['address']) ?? '',
+    numbers: strings(spec['numbers']) ?? [],
+    metadata: withMarker(str(spec['metadata'])),
+  };
+  const transport = TRANSPORTS.find((t) => t === spec['transport']);
+  if (transport !== undefined) i.transport = transport;
+  const authUsername = str(spec['authUsername']);
+  if (authUsername !== undefined) i.authUsername = authUsername;
+  const authPassword = str(spec['authPassword']);
+  if (authPassword !== undefined) i.authPassword = authPassword;
+  return i;
+}
+
+export const sipOutboundKind: PersistentKind<LiveSipOutboundTrunk> = {
+  kind: 'SIPOutboundTrunk',
+  prefix: 'sip-outbound',
+  id: (l) => l.sipTrunkId,
+  name: (l) => l.name,
+  declared: (spec) => {
+    const metadata = str(spec['metadata']);
+    const numbers = strings(spec['numbers']);
+    return defined({
+      address: str(spec['address']),
+      transport: str(spec['transport']),
+      numbers: numbers === undefined ? undefined : sorted(numbers),
+      authUsername: str(spec['authUsername']),
+      metadata: metadata === undefined ? undefined : normaliseMetadata(metadata),
+    });
+  },
+  observed: (l) => ({
+    address: l.address,
+    transport: l.transport,
+    numbers: sorted(l.numbers),
+    authUsername: l.authUsername,
+    metadata: withoutMarker(l.metadata),
+  }),
+  immutable: [],
+  unsupported: [
+    'destinationCountry',
+    'headers',
+    'headersToAttributes',
+    'attributesToHeaders',
+    'includeHeaders',
+    'mediaEncryption',
+    'fromHost',
+  ],
+  matchKey: markerMatch,
+  adoptable: (l, m) => adoptableByMarker(l.metadata, m),
+  list: (port) => port.listSipOutboundTrunks(),
+  create: (name, spec, _payload, port) => port.createSipOutboundTrunk(input(name, spec)),
+  update: (id, name, spec, _payload, port) => port.updateSipOutboundTrunk(id, input(name, spec)),
+  remove: (id, port) => port.deleteSipTrunk(id),
+};
