@@ -120,9 +120,24 @@ export interface LiveIngress {
   /** The stream key is a credential: the adapter returns it, renderers must redact it. */
   streamKey: string;
   enabled: boolean;
+  /** Encoding preset names; '' when none (or custom options, which specs cannot declare). */
+  audioPreset: string;
+  videoPreset: string;
 }
 
-export interface LiveSipInboundTrunk {
+export type SipMediaEncryption = 'disable' | 'allow' | 'require';
+export type SipIncludeHeaders = 'none' | 'x-headers' | 'all';
+
+/** SIP header mapping fields shared by both trunk directions. */
+export interface LiveSipHeaders {
+  headers: Record<string, string>;
+  headersToAttributes: Record<string, string>;
+  attributesToHeaders: Record<string, string>;
+  includeHeaders: SipIncludeHeaders;
+  mediaEncryption: SipMediaEncryption;
+}
+
+export interface LiveSipInboundTrunk extends LiveSipHeaders {
   sipTrunkId: string;
   name: string;
   metadata: string;
@@ -133,9 +148,12 @@ export interface LiveSipInboundTrunk {
   /** Credential: redacted by renderers. */
   authPassword: string;
   krispEnabled: boolean;
+  /** Milliseconds; 0 when unset (LiveKit's default applies). */
+  ringingTimeoutMs: number;
+  maxCallDurationMs: number;
 }
 
-export interface LiveSipOutboundTrunk {
+export interface LiveSipOutboundTrunk extends LiveSipHeaders {
   sipTrunkId: string;
   name: string;
   metadata: string;
@@ -144,6 +162,8 @@ export interface LiveSipOutboundTrunk {
   numbers: string[];
   authUsername: string;
   authPassword: string;
+  destinationCountry: string;
+  fromHost: string;
 }
 
 export interface LiveSipDispatchRule {
@@ -153,8 +173,13 @@ export interface LiveSipDispatchRule {
   trunkIds: string[];
   hidePhoneNumber: boolean;
   attributes: Record<string, string>;
+  inboundNumbers: string[];
+  numbers: string[];
+  roomPreset: string;
+  krispEnabled: boolean;
+  mediaEncryption: SipMediaEncryption;
   rule:
     | { type: 'direct'; roomName: string; pin: string }
-    | { type: 'individual'; roomPrefix: string; pin: string }
+    | { type: 'individual'; roomPrefix: string; pin: string; noRandomness?: boolean }
     | { type: 'callee'; roomPrefix: string; pin: string; randomize: boolean };
 }

@@ -11,6 +11,7 @@ import type {
   LiveParticipant,
   LiveRoom,
   LiveSipDispatchRule,
+  LiveSipHeaders,
   LiveSipInboundTrunk,
   LiveSipOutboundTrunk,
   LiveTrack,
@@ -389,6 +390,8 @@ export class FakeLiveKit implements LiveKitPort {
         url: input.url ?? '',
         streamKey: input.inputType === 'url' ? '' : this.id('SK'),
         enabled: input.enabled ?? true,
+        audioPreset: input.audioPreset ?? '',
+        videoPreset: input.videoPreset ?? '',
       };
       this.ingress.set(i.ingressId, i);
       return i;
@@ -412,6 +415,8 @@ export class FakeLiveKit implements LiveKitPort {
         participantMetadata: input.participantMetadata ?? i.participantMetadata,
         enableTranscoding: input.enableTranscoding ?? i.enableTranscoding,
         enabled: input.enabled ?? i.enabled,
+        audioPreset: input.audioPreset ?? i.audioPreset,
+        videoPreset: input.videoPreset ?? i.videoPreset,
       });
       return i;
     });
@@ -463,6 +468,9 @@ export class FakeLiveKit implements LiveKitPort {
       authUsername: i.authUsername ?? '',
       authPassword: i.authPassword ?? '',
       krispEnabled: i.krispEnabled ?? false,
+      ...fakeSipHeaders(i),
+      ringingTimeoutMs: i.ringingTimeoutMs ?? 0,
+      maxCallDurationMs: i.maxCallDurationMs ?? 0,
     };
   }
 
@@ -501,6 +509,9 @@ export class FakeLiveKit implements LiveKitPort {
       numbers: [...i.numbers],
       authUsername: i.authUsername ?? '',
       authPassword: i.authPassword ?? '',
+      ...fakeSipHeaders(i),
+      destinationCountry: i.destinationCountry ?? '',
+      fromHost: i.fromHost ?? '',
     };
   }
 
@@ -547,7 +558,16 @@ export class FakeLiveKit implements LiveKitPort {
       trunkIds: [...(i.trunkIds ?? [])],
       hidePhoneNumber: i.hidePhoneNumber ?? false,
       attributes: { ...i.attributes },
-      rule: structuredClone(i.rule),
+      inboundNumbers: [...(i.inboundNumbers ?? [])],
+      numbers: [...(i.numbers ?? [])],
+      roomPreset: i.roomPreset ?? '',
+      krispEnabled: i.krispEnabled ?? false,
+      mediaEncryption: i.mediaEncryption ?? 'disable',
+      // LiveKit reads noRandomness back as false when unset.
+      rule:
+        i.rule.type === 'individual'
+          ? { ...i.rule, noRandomness: i.rule.noRandomness ?? false }
+          : structuredClone(i.rule),
     };
   }
 
@@ -660,4 +680,15 @@ export class FakeLiveKit implements LiveKitPort {
 
 export function createFakeLiveKit(opts: FakeLiveKitOptions = {}): FakeLiveKit {
   return new FakeLiveKit(opts);
+}
+
+/** The header/encryption fields of a trunk as LiveKit reads them back (empty maps, enum defaults). */
+function fakeSipHeaders(i: SipInboundTrunkInput | SipOutboundTrunkInput): LiveSipHeaders {
+  return {
+    headers: { ...i.headers },
+    headersToAttributes: { ...i.headersToAttributes },
+    attributesToHeaders: { ...i.attributesToHeaders },
+    includeHeaders: i.includeHeaders ?? 'none',
+    mediaEncryption: i.mediaEncryption ?? 'disable',
+  };
 }

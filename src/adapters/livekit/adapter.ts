@@ -37,7 +37,10 @@ import {
   inboundTrunkInfo,
   ingressCreateOptions,
   ingressUpdateOptions,
+  inboundNeedsFollowUp,
+  outboundNeedsFollowUp,
   outboundTrunkInfo,
+  ruleNeedsFollowUp,
   sdkDispatchRule,
 } from './sip-ingress-request.ts';
 
@@ -200,7 +203,7 @@ export function createLiveKitAdapter(opts: LiveKitAdapterOptions): LiveKitPort {
     return toLiveEgress(info);
   }
 
-  return {
+  const port: LiveKitPort = {
     async listRooms(names) {
       const rooms = await call('RoomService.ListRooms', 'retry', (c) =>
         c.room.listRooms(names ? [...names] : undefined),
@@ -318,9 +321,16 @@ export function createLiveKitAdapter(opts: LiveKitAdapterOptions): LiveKitPort {
           authUsername: info.authUsername,
           authPassword: info.authPassword,
           krispEnabled: info.krispEnabled,
+          headers: info.headers,
+          headersToAttributes: info.headersToAttributes,
+          includeHeaders: info.includeHeaders,
+          mediaEncryption: info.mediaEncryption,
+          ...(info.ringingTimeout ? { ringingTimeout: Number(info.ringingTimeout.seconds) } : {}),
         }),
       );
-      return toLiveSipInboundTrunk(t);
+      // The SDK's create drops some fields; the whole-object update sets them (see the request file).
+      if (!inboundNeedsFollowUp(input)) return toLiveSipInboundTrunk(t);
+      return port.updateSipInboundTrunk(t.sipTrunkId, input);
     },
     async updateSipInboundTrunk(id, input) {
       const t = await call('SIP.UpdateSIPInboundTrunk', 'retry', (c) =>
@@ -342,9 +352,15 @@ export function createLiveKitAdapter(opts: LiveKitAdapterOptions): LiveKitPort {
           metadata: info.metadata,
           authUsername: info.authUsername,
           authPassword: info.authPassword,
+          headers: info.headers,
+          headersToAttributes: info.headersToAttributes,
+          includeHeaders: info.includeHeaders,
+          destinationCountry: info.destinationCountry,
+          mediaEncryption: info.mediaEncryption,
         }),
       );
-      return toLiveSipOutboundTrunk(t);
+      if (!outboundNeedsFollowUp(input)) return toLiveSipOutboundTrunk(t);
+      return port.updateSipOutboundTrunk(t.sipTrunkId, input);
     },
     async updateSipOutboundTrunk(id, input) {
       const t = await call('SIP.UpdateSIPOutboundTrunk', 'retry', (c) =>
@@ -367,9 +383,11 @@ export function createLiveKitAdapter(opts: LiveKitAdapterOptions): LiveKitPort {
           trunkIds: [...(input.trunkIds ?? [])],
           hidePhoneNumber: input.hidePhoneNumber ?? false,
           attributes: { ...input.attributes },
+          ...(input.roomPreset ? { roomPreset: input.roomPreset } : {}),
         }),
       );
-      return toLiveSipDispatchRule(r);
+      if (!ruleNeedsFollowUp(input)) return toLiveSipDispatchRule(r);
+      return port.updateSipDispatchRule(r.sipDispatchRuleId, input);
     },
     async updateSipDispatchRule(id, input) {
       const r = await call('SIP.UpdateSIPDispatchRule', 'retry', (c) =>
@@ -380,4 +398,5 @@ export function createLiveKitAdapter(opts: LiveKitAdapterOptions): LiveKitPort {
     deleteSipDispatchRule: (id) =>
       deleting('SIP.DeleteSIPDispatchRule', (c) => c.sip.deleteSipDispatchRule(id)),
   };
+  return port;
 }

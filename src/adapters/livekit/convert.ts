@@ -28,6 +28,13 @@ import type {
   TrackSource,
 } from '../../core/live.ts';
 import { summarizeEgressRequest } from './egress-summary.ts';
+import {
+  audioPresetName,
+  durationMs,
+  mediaEncryptionName,
+  toLiveSipHeaders,
+  videoPresetName,
+} from './sip-ingress-fields.ts';
 
 const TRACK_SOURCES: readonly TrackSource[] = [
   'unknown',
@@ -182,6 +189,8 @@ export function toLiveIngress(i: IngressInfo): LiveIngress {
     url: i.url,
     streamKey: i.streamKey,
     enabled: i.enabled ?? true,
+    audioPreset: audioPresetName(i.audio),
+    videoPreset: videoPresetName(i.video),
   };
 }
 
@@ -205,6 +214,9 @@ export function toLiveSipInboundTrunk(t: SIPInboundTrunkInfo): LiveSipInboundTru
     authUsername: t.authUsername,
     authPassword: t.authPassword,
     krispEnabled: t.krispEnabled,
+    ...toLiveSipHeaders(t),
+    ringingTimeoutMs: durationMs(t.ringingTimeout),
+    maxCallDurationMs: durationMs(t.maxCallDuration),
   };
 }
 
@@ -218,6 +230,9 @@ export function toLiveSipOutboundTrunk(t: SIPOutboundTrunkInfo): LiveSipOutbound
     numbers: [...t.numbers],
     authUsername: t.authUsername,
     authPassword: t.authPassword,
+    ...toLiveSipHeaders(t),
+    destinationCountry: t.destinationCountry,
+    fromHost: t.fromHost,
   };
 }
 
@@ -234,10 +249,12 @@ export function toLiveSipDispatchRule(r: SIPDispatchRuleInfo): LiveSipDispatchRu
       randomize: rule.value.randomize,
     };
   } else {
+    const individual = rule?.case === 'dispatchRuleIndividual' ? rule.value : undefined;
     out = {
       type: 'individual',
-      roomPrefix: rule?.case === 'dispatchRuleIndividual' ? rule.value.roomPrefix : '',
-      pin: rule?.case === 'dispatchRuleIndividual' ? rule.value.pin : '',
+      roomPrefix: individual?.roomPrefix ?? '',
+      pin: individual?.pin ?? '',
+      noRandomness: individual?.noRandomness ?? false,
     };
   }
   return {
@@ -247,6 +264,11 @@ export function toLiveSipDispatchRule(r: SIPDispatchRuleInfo): LiveSipDispatchRu
     trunkIds: [...r.trunkIds],
     hidePhoneNumber: r.hidePhoneNumber,
     attributes: { ...r.attributes },
+    inboundNumbers: [...r.inboundNumbers],
+    numbers: [...r.numbers],
+    roomPreset: r.roomPreset,
+    krispEnabled: r.krispEnabled,
+    mediaEncryption: mediaEncryptionName(r.mediaEncryption),
     rule: out,
   };
 }

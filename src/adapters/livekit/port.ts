@@ -14,6 +14,8 @@ import type {
   LiveSipInboundTrunk,
   LiveSipOutboundTrunk,
   ParticipantPermissions,
+  SipIncludeHeaders,
+  SipMediaEncryption,
   TrackSource,
 } from '../../core/live.ts';
 
@@ -153,6 +155,9 @@ export interface IngressInput {
   /** Source URL, for `inputType: 'url'` only. */
   url?: string;
   enabled?: boolean;
+  /** Encoding preset names (IngressAudioEncodingPreset / IngressVideoEncodingPreset). */
+  audioPreset?: string;
+  videoPreset?: string;
 }
 
 /** What UpdateIngress can change in place (the input type and URL cannot change). */
@@ -168,6 +173,13 @@ export interface SipInboundTrunkInput {
   /** Resolved secret; never logged. */
   authPassword?: string;
   krispEnabled?: boolean;
+  headers?: Record<string, string>;
+  headersToAttributes?: Record<string, string>;
+  attributesToHeaders?: Record<string, string>;
+  includeHeaders?: SipIncludeHeaders;
+  mediaEncryption?: SipMediaEncryption;
+  ringingTimeoutMs?: number;
+  maxCallDurationMs?: number;
 }
 
 export interface SipOutboundTrunkInput {
@@ -178,6 +190,13 @@ export interface SipOutboundTrunkInput {
   numbers: string[];
   authUsername?: string;
   authPassword?: string;
+  headers?: Record<string, string>;
+  headersToAttributes?: Record<string, string>;
+  attributesToHeaders?: Record<string, string>;
+  includeHeaders?: SipIncludeHeaders;
+  mediaEncryption?: SipMediaEncryption;
+  destinationCountry?: string;
+  fromHost?: string;
 }
 
 export interface SipDispatchRuleInput {
@@ -186,6 +205,11 @@ export interface SipDispatchRuleInput {
   trunkIds?: string[];
   hidePhoneNumber?: boolean;
   attributes?: Record<string, string>;
+  inboundNumbers?: string[];
+  numbers?: string[];
+  roomPreset?: string;
+  krispEnabled?: boolean;
+  mediaEncryption?: SipMediaEncryption;
   rule: LiveSipDispatchRule['rule'];
 }
 

@@ -16,6 +16,13 @@ import type {
   UpdateIngressOptions,
 } from 'livekit-server-sdk';
 import { sipTransportNumber } from './convert.ts';
+import {
+  audioOptions,
+  headerFieldsInfo,
+  mediaEncryptionNumber,
+  toDuration,
+  videoOptions,
+} from './sip-ingress-fields.ts';
 import type {
   IngressInput,
   IngressUpdate,
@@ -35,6 +42,10 @@ export function ingressCreateOptions(i: IngressInput): CreateIngressOptions {
   if (i.enableTranscoding !== undefined) o.enableTranscoding = i.enableTranscoding;
   if (i.url !== undefined) o.url = i.url;
   if (i.enabled !== undefined) o.enabled = i.enabled;
+  const audio = audioOptions(i.audioPreset);
+  if (audio !== undefined) o.audio = audio;
+  const video = videoOptions(i.videoPreset);
+  if (video !== undefined) o.video = video;
   return o;
 }
 
@@ -48,10 +59,16 @@ export function ingressUpdateOptions(i: IngressUpdate): UpdateIngressOptions {
   if (i.participantMetadata !== undefined) o.participantMetadata = i.participantMetadata;
   if (i.enableTranscoding !== undefined) o.enableTranscoding = i.enableTranscoding;
   if (i.enabled !== undefined) o.enabled = i.enabled;
+  const audio = audioOptions(i.audioPreset);
+  if (audio !== undefined) o.audio = audio;
+  const video = videoOptions(i.videoPreset);
+  if (video !== undefined) o.video = video;
   return o;
 }
 
 export function inboundTrunkInfo(t: SipInboundTrunkInput): SIPInboundTrunkInfo {
+  const ringingTimeout = toDuration(t.ringingTimeoutMs);
+  const maxCallDuration = toDuration(t.maxCallDurationMs);
   return new SIPInboundTrunkInfo({
     name: t.name,
     metadata: t.metadata ?? '',
@@ -61,6 +78,9 @@ export function inboundTrunkInfo(t: SipInboundTrunkInput): SIPInboundTrunkInfo {
     authUsername: t.authUsername ?? '',
     authPassword: t.authPassword ?? '',
     krispEnabled: t.krispEnabled ?? false,
+    ...headerFieldsInfo(t),
+    ...(ringingTimeout ? { ringingTimeout } : {}),
+    ...(maxCallDuration ? { maxCallDuration } : {}),
   });
 }
 
@@ -73,6 +93,9 @@ export function outboundTrunkInfo(t: SipOutboundTrunkInput): SIPOutboundTrunkInf
     numbers: [...t.numbers],
     authUsername: t.authUsername ?? '',
     authPassword: t.authPassword ?? '',
+    ...headerFieldsInfo(t),
+    destinationCountry: t.destinationCountry ?? '',
+    fromHost: t.fromHost ?? '',
   });
 }
 
@@ -102,7 +125,11 @@ function protoRule(r: SipDispatchRuleInput['rule']): SIPDispatchRule {
       return new SIPDispatchRule({
         rule: {
           case: 'dispatchRuleIndividual',
-          value: new SIPDispatchRuleIndividual({ roomPrefix: r.roomPrefix, pin: r.pin }),
+          value: new SIPDispatchRuleIndividual({
+            roomPrefix: r.roomPrefix,
+            pin: r.pin,
+            noRandomness: r.noRandomness ?? false,
+          }),
         },
       });
     case 'callee':
@@ -126,6 +153,38 @@ export function dispatchRuleInfo(r: SipDispatchRuleInput): SIPDispatchRuleInfo {
     trunkIds: [...(r.trunkIds ?? [])],
     hidePhoneNumber: r.hidePhoneNumber ?? false,
     attributes: { ...r.attributes },
+    inboundNumbers: [...(r.inboundNumbers ?? [])],
+    numbers: [...(r.numbers ?? [])],
+    roomPreset: r.roomPreset ?? '',
+    krispEnabled: r.krispEnabled ?? false,
+    mediaEncryption: mediaEncryptionNumber(r.mediaEncryption),
     rule: protoRule(r.rule),
   });
+}
+
+/**
+ * Whether a create must be followed by a whole-object update: the SDK's create helpers drop some
+ * fields (inbound: attributesToHeaders, maxCallDuration, sub-second ringing; outbound: fromHost,
+ * attributesToHeaders; rules: numbers, krisp, encryption, noRandomness), the Update RPCs take all.
+ */
+export function inboundNeedsFollowUp(t: SipInboundTrunkInput): boolean {
+  return (
+    Object.keys(t.attributesToHeaders ?? {}).length > 0 ||
+    (t.maxCallDurationMs ?? 0) > 0 ||
+    (t.ringingTimeoutMs ?? 0) % 1000 !== 0
+  );
+}
+
+export function outboundNeedsFollowUp(t: SipOutboundTrunkInput): boolean {
+  return Object.keys(t.attributesToHeaders ?? {}).length > 0 || (t.fromHost ?? '') !== '';
+}
+
+export function ruleNeedsFollowUp(r: SipDispatchRuleInput): boolean {
+  return (
+    (r.inboundNumbers ?? []).length > 0 ||
+    (r.numbers ?? []).length > 0 ||
+    r.krispEnabled === true ||
+    (r.mediaEncryption ?? 'disable') !== 'disable' ||
+    (r.rule.type === 'individual' && r.rule.noRandomness === true)
+  );
 }

@@ -6,7 +6,7 @@
  */
 import type { IngressInput, IngressUpdate } from '../../adapters/livekit/port.ts';
 import type { LiveIngress } from '../../core/live.ts';
-import { bool, defined, str, type PersistentKind } from '../sip-common/kind.ts';
+import { bool, defined, str, type Fields, type PersistentKind } from '../sip-common/kind.ts';
 import type { Json } from '../sip-common/secrets.ts';
 
 const INPUT_TYPES = ['rtmp', 'whip', 'url'] as const;
@@ -15,6 +15,23 @@ function inputType(spec: Json): IngressInput['inputType'] {
   const t = str(spec['inputType']);
   return INPUT_TYPES.find((x) => x === t) ?? 'rtmp';
 }
+
+/** `audio.preset` / `video.preset` of the spec. */
+function presetOf(spec: Json, track: 'audio' | 'video'): string | undefined {
+  const o = spec[track];
+  return o !== null && typeof o === 'object' && !Array.isArray(o) && o !== undefined
+    ? str(o['preset'])
+    : undefined;
+}
+
+/** Declared encoding as compared: `{preset}` or `{}` (LiveKit's default) when the spec names none. */
+function declaredEncoding(spec: Json, track: 'audio' | 'video'): Fields | undefined {
+  if (spec[track] === undefined) return undefined;
+  const preset = presetOf(spec, track);
+  return preset === undefined ? {} : { preset };
+}
+
+const encoding = (preset: string): Fields => (preset === '' ? {} : { preset });
 
 function updateInput(name: string, spec: Json): IngressUpdate {
   const input: IngressUpdate = {
@@ -28,6 +45,10 @@ function updateInput(name: string, spec: Json): IngressUpdate {
   if (participantMetadata !== undefined) input.participantMetadata = participantMetadata;
   const enableTranscoding = bool(spec['enableTranscoding']);
   if (enableTranscoding !== undefined) input.enableTranscoding = enableTranscoding;
+  const audioPreset = presetOf(spec, 'audio');
+  if (audioPreset !== undefined) input.audioPreset = audioPreset;
+  const videoPreset = presetOf(spec, 'video');
+  if (videoPreset !== undefined) input.videoPreset = videoPreset;
   return input;
 }
 
@@ -46,6 +67,8 @@ export const ingressKind: PersistentKind<LiveIngress> = {
       participantName: str(spec['participantName']),
       participantMetadata: str(spec['participantMetadata']),
       enableTranscoding: bool(spec['enableTranscoding']),
+      audio: declaredEncoding(spec, 'audio'),
+      video: declaredEncoding(spec, 'video'),
     }),
   observed: (l) => ({
     inputType: l.inputType,
@@ -55,10 +78,12 @@ export const ingressKind: PersistentKind<LiveIngress> = {
     participantName: l.participantName,
     participantMetadata: l.participantMetadata,
     enableTranscoding: l.enableTranscoding,
+    audio: encoding(l.audioPreset),
+    video: encoding(l.videoPreset),
   }),
   outputs: (l) => (l.inputType === 'url' ? {} : { url: l.url }),
   immutable: ['inputType', 'url'],
-  unsupported: ['audio', 'video'],
+  unsupported: [],
   matchKey: (spec) => ({
     inputType: inputType(spec),
     roomName: str(spec['roomName']) ?? '',

@@ -11,6 +11,7 @@ import { addressOf, bool, defined, sorted, str, stringMap, strings } from '../si
 import type { DeclareContext, Fields, PersistentKind } from '../sip-common/kind.ts';
 import { hasMarker, normaliseMetadata, withMarker, withoutMarker } from '../sip-common/marker.ts';
 import type { Json } from '../sip-common/secrets.ts';
+import { mediaEncryptionOf } from '../sip-common/headers.ts';
 import { adoptableByMarker, markerMatch, sipInboundKind } from '../sip-inbound-trunk/kind.ts';
 
 const NEW = 'new:';
@@ -29,7 +30,13 @@ function declaredRule(spec: Json): Fields | undefined {
   const direct = sub(rule, 'direct');
   if (direct) return { type: 'direct', roomName: str(direct['roomName']) ?? '' };
   const individual = sub(rule, 'individual');
-  if (individual) return { type: 'individual', roomPrefix: str(individual['roomPrefix']) ?? '' };
+  if (individual) {
+    return {
+      type: 'individual',
+      roomPrefix: str(individual['roomPrefix']) ?? '',
+      noRandomness: bool(individual['noRandomness']) ?? false,
+    };
+  }
   const callee = sub(rule, 'callee');
   if (callee) {
     return {
@@ -46,7 +53,11 @@ function liveRule(r: LiveSipDispatchRule['rule']): Fields {
     case 'direct':
       return { type: 'direct', roomName: r.roomName };
     case 'individual':
-      return { type: 'individual', roomPrefix: r.roomPrefix };
+      return {
+        type: 'individual',
+        roomPrefix: r.roomPrefix,
+        noRandomness: r.noRandomness ?? false,
+      };
     case 'callee':
       return { type: 'callee', roomPrefix: r.roomPrefix, randomize: r.randomize };
   }
@@ -65,6 +76,7 @@ function sendRule(spec: Json): SipDispatchRuleInput['rule'] {
       type: 'individual',
       roomPrefix: str(individual['roomPrefix']) ?? '',
       pin: pinOf(individual),
+      noRandomness: bool(individual['noRandomness']) ?? false,
     };
   }
   const callee = sub(rule, 'callee') ?? {};
@@ -75,6 +87,9 @@ function sendRule(spec: Json): SipDispatchRuleInput['rule'] {
     randomize: bool(callee['randomize']) ?? false,
   };
 }
+
+const list = (v: string[] | undefined): string[] | undefined =>
+  v === undefined ? undefined : sorted(v);
 
 export function trunkIdsOf(spec: Json, ctx: DeclareContext): string[] | undefined {
   const names = strings(spec['trunks']);
@@ -120,6 +135,16 @@ async function input(
   if (hide !== undefined) i.hidePhoneNumber = hide;
   const attributes = stringMap(spec['attributes']);
   if (attributes !== undefined) i.attributes = attributes;
+  const inboundNumbers = strings(spec['inboundNumbers']);
+  if (inboundNumbers !== undefined) i.inboundNumbers = inboundNumbers;
+  const numbers = strings(spec['numbers']);
+  if (numbers !== undefined) i.numbers = numbers;
+  const roomPreset = str(spec['roomPreset']);
+  if (roomPreset !== undefined) i.roomPreset = roomPreset;
+  const krispEnabled = bool(spec['krispEnabled']);
+  if (krispEnabled !== undefined) i.krispEnabled = krispEnabled;
+  const mediaEncryption = mediaEncryptionOf(spec['mediaEncryption']);
+  if (mediaEncryption !== undefined) i.mediaEncryption = mediaEncryption;
   return i;
 }
 
@@ -136,6 +161,11 @@ export const sipDispatchKind: PersistentKind<LiveSipDispatchRule> = {
       hidePhoneNumber: bool(spec['hidePhoneNumber']),
       attributes: stringMap(spec['attributes']),
       metadata: metadata === undefined ? undefined : normaliseMetadata(metadata),
+      inboundNumbers: list(strings(spec['inboundNumbers'])),
+      numbers: list(strings(spec['numbers'])),
+      roomPreset: str(spec['roomPreset']),
+      krispEnabled: bool(spec['krispEnabled']),
+      mediaEncryption: mediaEncryptionOf(spec['mediaEncryption']),
     });
   },
   observed: (l) => ({
@@ -144,9 +174,14 @@ export const sipDispatchKind: PersistentKind<LiveSipDispatchRule> = {
     hidePhoneNumber: l.hidePhoneNumber,
     attributes: l.attributes,
     metadata: withoutMarker(l.metadata),
+    inboundNumbers: sorted(l.inboundNumbers),
+    numbers: sorted(l.numbers),
+    roomPreset: l.roomPreset,
+    krispEnabled: l.krispEnabled,
+    mediaEncryption: l.mediaEncryption,
   }),
   immutable: [],
-  unsupported: ['inboundNumbers', 'numbers', 'roomPreset', 'krispEnabled', 'mediaEncryption'],
+  unsupported: [],
   matchKey: markerMatch,
   adoptable: (l, m) => adoptableByMarker(l.metadata, m),
   list: (port) => port.listSipDispatchRules(),

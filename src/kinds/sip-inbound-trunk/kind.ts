@@ -14,6 +14,12 @@ import {
   withoutMarker,
 } from '../sip-common/marker.ts';
 import type { Json } from '../sip-common/secrets.ts';
+import {
+  declaredHeaders,
+  durationOf,
+  headerInput,
+  observedHeaders,
+} from '../sip-common/headers.ts';
 
 function input(name: string, spec: Json): SipInboundTrunkInput {
   const i: SipInboundTrunkInput = {
@@ -31,7 +37,11 @@ function input(name: string, spec: Json): SipInboundTrunkInput {
   if (authPassword !== undefined) i.authPassword = authPassword;
   const krispEnabled = bool(spec['krispEnabled']);
   if (krispEnabled !== undefined) i.krispEnabled = krispEnabled;
-  return i;
+  const ringingTimeoutMs = durationOf(spec['ringingTimeout']);
+  if (ringingTimeoutMs !== undefined) i.ringingTimeoutMs = ringingTimeoutMs;
+  const maxCallDurationMs = durationOf(spec['maxCallDuration']);
+  if (maxCallDurationMs !== undefined) i.maxCallDurationMs = maxCallDurationMs;
+  return { ...i, ...headerInput(spec) };
 }
 
 const list = (v: string[] | undefined): string[] | undefined =>
@@ -60,6 +70,10 @@ export const sipInboundKind: PersistentKind<LiveSipInboundTrunk> = {
       authUsername: str(spec['authUsername']),
       metadata: metadata === undefined ? undefined : normaliseMetadata(metadata),
       krispEnabled: bool(spec['krispEnabled']),
+      // Durations compare in milliseconds (`1m` and `60s` are the same).
+      ringingTimeout: durationOf(spec['ringingTimeout']),
+      maxCallDuration: durationOf(spec['maxCallDuration']),
+      ...declaredHeaders(spec),
     });
   },
   observed: (l) => ({
@@ -69,17 +83,12 @@ export const sipInboundKind: PersistentKind<LiveSipInboundTrunk> = {
     authUsername: l.authUsername,
     metadata: withoutMarker(l.metadata),
     krispEnabled: l.krispEnabled,
+    ringingTimeout: l.ringingTimeoutMs,
+    maxCallDuration: l.maxCallDurationMs,
+    ...observedHeaders(l),
   }),
   immutable: [],
-  unsupported: [
-    'headers',
-    'headersToAttributes',
-    'attributesToHeaders',
-    'includeHeaders',
-    'ringingTimeout',
-    'maxCallDuration',
-    'mediaEncryption',
-  ],
+  unsupported: [],
   matchKey: markerMatch,
   adoptable: (l, m) => adoptableByMarker(l.metadata, m),
   list: (port) => port.listSipInboundTrunks(),

@@ -7,6 +7,7 @@ import type { LiveSipOutboundTrunk } from '../../core/live.ts';
 import { defined, sorted, str, strings, type PersistentKind } from '../sip-common/kind.ts';
 import { normaliseMetadata, withMarker, withoutMarker } from '../sip-common/marker.ts';
 import type { Json } from '../sip-common/secrets.ts';
+import { declaredHeaders, headerInput, observedHeaders } from '../sip-common/headers.ts';
 import { adoptableByMarker, markerMatch } from '../sip-inbound-trunk/kind.ts';
 
 const TRANSPORTS = ['auto', 'udp', 'tcp', 'tls'] as const;
@@ -24,7 +25,11 @@ function input(name: string, spec: Json): SipOutboundTrunkInput {
   if (authUsername !== undefined) i.authUsername = authUsername;
   const authPassword = str(spec['authPassword']);
   if (authPassword !== undefined) i.authPassword = authPassword;
-  return i;
+  const destinationCountry = str(spec['destinationCountry']);
+  if (destinationCountry !== undefined) i.destinationCountry = destinationCountry;
+  const fromHost = str(spec['fromHost']);
+  if (fromHost !== undefined) i.fromHost = fromHost;
+  return { ...i, ...headerInput(spec) };
 }
 
 export const sipOutboundKind: PersistentKind<LiveSipOutboundTrunk> = {
@@ -41,6 +46,9 @@ export const sipOutboundKind: PersistentKind<LiveSipOutboundTrunk> = {
       numbers: numbers === undefined ? undefined : sorted(numbers),
       authUsername: str(spec['authUsername']),
       metadata: metadata === undefined ? undefined : normaliseMetadata(metadata),
+      destinationCountry: str(spec['destinationCountry']),
+      fromHost: str(spec['fromHost']),
+      ...declaredHeaders(spec),
     });
   },
   observed: (l) => ({
@@ -49,17 +57,12 @@ export const sipOutboundKind: PersistentKind<LiveSipOutboundTrunk> = {
     numbers: sorted(l.numbers),
     authUsername: l.authUsername,
     metadata: withoutMarker(l.metadata),
+    destinationCountry: l.destinationCountry,
+    fromHost: l.fromHost,
+    ...observedHeaders(l),
   }),
   immutable: [],
-  unsupported: [
-    'destinationCountry',
-    'headers',
-    'headersToAttributes',
-    'attributesToHeaders',
-    'includeHeaders',
-    'mediaEncryption',
-    'fromHost',
-  ],
+  unsupported: [],
   matchKey: markerMatch,
   adoptable: (l, m) => adoptableByMarker(l.metadata, m),
   list: (port) => port.listSipOutboundTrunks(),

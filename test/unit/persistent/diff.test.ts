@@ -34,6 +34,8 @@ const liveIngress: LiveIngress = {
   url: 'rtmp://host/x',
   streamKey: 'SK_secret',
   enabled: true,
+  audioPreset: '',
+  videoPreset: 'H264_720P_30FPS_1_LAYER',
 };
 
 const base = { inputType: 'rtmp', roomName: 'hall', participantIdentity: 'cam' };
@@ -60,6 +62,24 @@ describe('Ingress diff', () => {
       spec: { ...base, participantName: 'New' },
       live: liveIngress,
       expected: 'update participantName',
+    },
+    {
+      title: 'the same video preset: nothing',
+      spec: { ...base, video: { preset: 'H264_720P_30FPS_1_LAYER' } },
+      live: liveIngress,
+      expected: 'none',
+    },
+    {
+      title: 'another video preset: update in place',
+      spec: { ...base, video: { preset: 'H264_1080P_30FPS_1_LAYER' } },
+      live: liveIngress,
+      expected: 'update video',
+    },
+    {
+      title: 'an audio preset where the live ingress has none: update',
+      spec: { ...base, audio: { preset: 'OPUS_MONO_64KBS' } },
+      live: liveIngress,
+      expected: 'update audio',
     },
     {
       title: 'input type differs: replace',
@@ -125,14 +145,16 @@ describe('Ingress diff', () => {
     expect(JSON.stringify(out.change)).not.toContain('SK_secret');
   });
 
-  it('warns about declared fields the adapter cannot send', () => {
-    const out = diffPersistent(
-      ingressKind,
-      desiredIngress({ ...base, video: { preset: 'H264_720P_30FPS_1_LAYER' } }),
-      liveIngress,
-      { ...ctx, recordedSecretHash: undefined },
-    );
-    expect(out.warning).toContain('video not reconciled yet');
+  it('sends the declared presets and warns about nothing', () => {
+    const d = desiredIngress({ ...base, audio: { preset: 'OPUS_MONO_64KBS' }, video: {} });
+    expect(d.unsupported).toEqual([]);
+    const out = diffPersistent(ingressKind, d, liveIngress, {
+      ...ctx,
+      recordedSecretHash: undefined,
+    });
+    expect(out.warning).toBeUndefined();
+    // `video: {}` names no preset: compared as LiveKit's default, which differs from the live preset.
+    expect(out.change?.changedFields).toEqual(['audio', 'video']);
   });
 });
 
@@ -147,6 +169,13 @@ describe('SIPInboundTrunk diff', () => {
     authUsername: 'lk',
     authPassword: 'secret-pw',
     krispEnabled: false,
+    headers: { 'X-A': '1' },
+    headersToAttributes: {},
+    attributesToHeaders: {},
+    includeHeaders: 'x-headers',
+    mediaEncryption: 'allow',
+    ringingTimeoutMs: 30_000,
+    maxCallDurationMs: 7_200_000,
   };
   const spec = { numbers: ['+1', '+2'], authUsername: 'lk', authPassword: { fromEnv: 'PW' } };
 
@@ -157,6 +186,38 @@ describe('SIPInboundTrunk diff', () => {
       recordedSecretHash: d.secretHash,
     });
     expect(out).toEqual({});
+  });
+
+  it('compares durations in milliseconds and header maps by content', () => {
+    const d = desiredTrunk({
+      ...spec,
+      ringingTimeout: '30s',
+      maxCallDuration: '120m',
+      headers: { 'X-A': '1' },
+      includeHeaders: 'x-headers',
+      mediaEncryption: 'allow',
+    });
+    expect(d.unsupported).toEqual([]);
+    const out = diffPersistent(sipInboundKind, d, live, {
+      ...ctx,
+      recordedSecretHash: d.secretHash,
+    });
+    expect(out).toEqual({});
+  });
+
+  it('a changed header, timeout or encryption is an update in place naming the fields', () => {
+    const d = desiredTrunk({
+      ...spec,
+      ringingTimeout: '45s',
+      headers: { 'X-A': '2' },
+      mediaEncryption: 'require',
+    });
+    const out = diffPersistent(sipInboundKind, d, live, {
+      ...ctx,
+      recordedSecretHash: d.secretHash,
+    });
+    expect(out.change?.action).toBe('update');
+    expect(out.change?.changedFields).toEqual(['headers', 'mediaEncryption', 'ringingTimeout']);
   });
 
   it('a password whose hash differs from the recorded one is an update, shown as sensitive', () => {
