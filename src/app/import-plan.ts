@@ -12,7 +12,6 @@ import type {
   LiveSipInboundTrunk,
   LiveSipOutboundTrunk,
 } from '../core/live.ts';
-import type { JsonValue } from '../core/plan.ts';
 import { addressOf } from '../kinds/sip-common/kind.ts';
 import {
   hashKey,

@@ -3,6 +3,7 @@ import type { CommandContext } from '../program.ts';
 import { registerApply } from './apply.ts';
 import { registerDaemon } from './daemon.ts';
 import { registerGitHub } from './github.ts';
+import { registerImport } from './import.ts';
 import { registerPlan } from './plan.ts';
 import { registerState } from './state.ts';
 import { registerStatus } from './status.ts';
@@ -19,4 +20,5 @@ export function registerCommands(program: Command, ctx: CommandContext): void {
   registerDaemon(program, ctx);
   registerStatus(program, ctx);
   registerToken(program, ctx);
+  registerImport(program, ctx);
 }

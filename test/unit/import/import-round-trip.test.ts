@@ -12,9 +12,7 @@ import { adoptedEntries, buildImport, type LiveSnapshot } from '../../../src/app
 import { bindKind, type BoundKind } from '../../../src/core/kind-planner.ts';
 import { emptyState, type StateDocument } from '../../../src/core/inventory.ts';
 import type {
-  LiveIngress,
   LiveRoom,
-  LiveSipDispatchRule,
   LiveSipInboundTrunk,
   LiveSipOutboundTrunk,
 } from '../../../src/core/live.ts';
@@ -205,6 +203,13 @@ function planAll(kinds: BoundKind[], state: StateDocument) {
   };
 }
 
+/** The specs with room text-meta's metadata changed. */
+function driftRoomMetadata(specs: readonly LoadedSpec[]): LoadedSpec[] {
+  return specs.map((s): LoadedSpec =>
+    s.kind === 'Room' && s.name === 'text-meta' ? { ...s, spec: { metadata: 'changed' } } : s,
+  );
+}
+
 function adoptedState(set: ReturnType<typeof buildImport>): StateDocument {
   const state = emptyState('lineage');
   for (const o of adoptedEntries(set.docs, new Date(0))) state.owned[o.address] = o;
@@ -284,9 +289,7 @@ describe('import round trip', () => {
   it('not adopted, a drifted field is held, never changed or created', async () => {
     const { loaded, secretEnv } = await importAndLoad(live);
     const state = emptyState('lineage');
-    const drifted = loaded.specs.map((s) =>
-      s.kind === 'Room' && s.name === 'text-meta' ? { ...s, spec: { metadata: 'changed' } } : s,
-    ) as LoadedSpec[];
+    const drifted = driftRoomMetadata(loaded.specs);
     const plan = planAll(bound(drifted, state, secretEnv), state);
     expect(plan.changes).toEqual([]);
     expect(plan.held).toContain('update room.text-meta');
@@ -297,9 +300,7 @@ describe('import round trip', () => {
   it('adopted, a drifted field becomes an update the tool makes', async () => {
     const { set, loaded, secretEnv } = await importAndLoad(live);
     const state = adoptedState(set);
-    const drifted = loaded.specs.map((s) =>
-      s.kind === 'Room' && s.name === 'text-meta' ? { ...s, spec: { metadata: 'changed' } } : s,
-    ) as LoadedSpec[];
+    const drifted = driftRoomMetadata(loaded.specs);
     expect(planAll(bound(drifted, state, secretEnv), state).changes).toEqual([
       'update room.text-meta',
     ]);
