@@ -306,6 +306,78 @@ export function describeLiveKitPortContract(
         );
         await expect(lk.deleteSipTrunk(inbound.sipTrunkId)).resolves.toBeUndefined();
       });
+
+      it('creates SIP objects and an ingress with every optional field and reads them back', async () => {
+        const headers = {
+          headers: { 'X-Org': 'a' },
+          headersToAttributes: { 'X-Tier': 'tier' },
+          attributesToHeaders: { ticket: 'X-Ticket' },
+          includeHeaders: 'x-headers' as const,
+          mediaEncryption: 'allow' as const,
+        };
+        const inbound = await lk.createSipInboundTrunk({
+          name: `in-all-${run}`,
+          numbers: ['+15550300'],
+          ringingTimeoutMs: 30_000,
+          maxCallDurationMs: 7_200_000,
+          ...headers,
+        });
+        expect(inbound).toMatchObject({ ringingTimeoutMs: 30_000, maxCallDurationMs: 7_200_000 });
+        expect(inbound).toMatchObject(headers);
+        const outbound = await lk.createSipOutboundTrunk({
+          name: `out-all-${run}`,
+          address: 'sip.example.test',
+          numbers: ['+15550400'],
+          destinationCountry: 'US',
+          fromHost: 'calls.example.test',
+          ...headers,
+        });
+        expect(outbound).toMatchObject({
+          destinationCountry: 'US',
+          fromHost: 'calls.example.test',
+        });
+        expect(outbound).toMatchObject(headers);
+        const rule = await lk.createSipDispatchRule({
+          name: `rule-all-${run}`,
+          trunkIds: [inbound.sipTrunkId],
+          inboundNumbers: ['+15550500'],
+          numbers: ['+15550300'],
+          roomPreset: 'preset-a',
+          krispEnabled: true,
+          mediaEncryption: 'require',
+          rule: { type: 'individual', roomPrefix: 'call-', pin: '', noRandomness: true },
+        });
+        expect(rule).toMatchObject({
+          inboundNumbers: ['+15550500'],
+          numbers: ['+15550300'],
+          roomPreset: 'preset-a',
+          krispEnabled: true,
+          mediaEncryption: 'require',
+          rule: { type: 'individual', roomPrefix: 'call-', noRandomness: true },
+        });
+        const listed = (await lk.listSipDispatchRules()).find(
+          (r) => r.sipDispatchRuleId === rule.sipDispatchRuleId,
+        );
+        expect(listed?.mediaEncryption).toBe('require');
+        const ing = await lk.createIngress({
+          name: `ing-all-${run}`,
+          inputType: 'rtmp',
+          roomName: room('stage-all'),
+          participantIdentity: 'obs',
+          enableTranscoding: true,
+          audioPreset: 'OPUS_MONO_64KBS',
+          videoPreset: 'H264_540P_25FPS_2_LAYERS',
+        });
+        expect(ing).toMatchObject({
+          audioPreset: 'OPUS_MONO_64KBS',
+          videoPreset: 'H264_540P_25FPS_2_LAYERS',
+        });
+
+        await lk.deleteIngress(ing.ingressId);
+        await lk.deleteSipDispatchRule(rule.sipDispatchRuleId);
+        await lk.deleteSipTrunk(inbound.sipTrunkId);
+        await lk.deleteSipTrunk(outbound.sipTrunkId);
+      });
     });
 
     describe('without Redis', () => {

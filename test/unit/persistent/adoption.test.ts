@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../../src/app/apply-run.ts';
+import { withMarker } from '../../../src/kinds/sip-common/marker.ts';
 import { createFakeLiveKit } from '../../fakes/fake-livekit.ts';
 import { openBed, type Bed } from './bed.ts';
 
@@ -81,5 +82,41 @@ describe('a create whose answer was lost is adopted, never made twice', () => {
       'update sip-inbound.main-in',
     ]);
     expect(plan.changes.filter((c) => c.kind === 'SIPInboundTrunk')).toEqual([]);
+  });
+
+  it('a marked trunk whose follow-up update failed is adopted and its missing fields planned in place', async () => {
+    const fake = createFakeLiveKit();
+    bed = await openBed(fake);
+    const project = await bed.specs(`
+apiVersion: livekit-gitops/v1
+kind: SIPInboundTrunk
+metadata: { name: main-in }
+spec: { numbers: ['+15105550100'], maxCallDuration: 2h, attributesToHeaders: { ticket: X-Ticket } }
+`);
+    const lock = await bed.lock();
+    await lock.update((d) => {
+      d.pending['sip-inbound.main-in'] = {
+        address: 'sip-inbound.main-in',
+        operation: 'create',
+        startedAt: new Date().toISOString(),
+        match: { name: 'main-in', marker: 'yes' },
+      };
+    });
+    await lock.release();
+    // What the SDK's create leaves when the adapter's follow-up update never ran.
+    const made = await fake.createSipInboundTrunk({
+      name: 'main-in',
+      numbers: ['+15105550100'],
+      metadata: withMarker(undefined),
+    });
+    const plan = (await bed.plan(project)).plan;
+    expect(plan.changes.map((c) => [c.action, c.address, c.changedFields])).toEqual([
+      ['update', 'sip-inbound.main-in', ['attributesToHeaders', 'maxCallDuration']],
+    ]);
+    await bed.apply(project);
+    expect(await fake.listSipInboundTrunks()).toMatchObject([
+      { sipTrunkId: made.sipTrunkId, maxCallDurationMs: 7_200_000 },
+    ]);
+    expect((await bed.plan(project)).plan.changes).toEqual([]);
   });
 });
