@@ -12,6 +12,7 @@ import { loadProject, type Project } from '../app/project.ts';
 import { formatDiagnostic, hasErrors } from '../core/diagnostics.ts';
 import { InvalidSpecsError, UsageError } from '../core/errors.ts';
 import type { ProjectConfig } from '../spec/config-schema.ts';
+import { parseDuration } from '../spec/duration.ts';
 import { collectSecretValues, resolveSecret } from '../spec/secrets.ts';
 import type { CommandContext } from './program.ts';
 
@@ -20,6 +21,8 @@ export interface ProjectFlags {
   stateDir?: string;
   stateBackend?: 'file' | 'redis';
   redisAddress?: string;
+  /** Hidden: the lock's stale period / lease TTL (tests shorten it to recover from a kill quickly). */
+  lockTtl?: string;
 }
 
 /** State flags without defaults, so the config file can supply what a flag leaves out. */
@@ -31,7 +34,8 @@ export function addProjectOptions(cmd: Command): Command {
         ['file', 'redis'],
       ),
     )
-    .option('--redis-address <host:port>', 'Redis of the redis state backend');
+    .option('--redis-address <host:port>', 'Redis of the redis state backend')
+    .addOption(new Option('--lock-ttl <duration>', 'lock stale period / lease TTL').hideHelp());
 }
 
 export interface LoadedProject extends Project {
@@ -72,7 +76,8 @@ export function stateConfigFor(
   baseDir = '.',
 ): StateConfig {
   const backend = flags.stateBackend ?? config.state.backend;
-  if (backend === 'file') return { backend, dir: flags.stateDir ?? config.stateDir };
+  const ttl = flags.lockTtl === undefined ? {} : { lockTtlMs: lockTtlMs(flags.lockTtl) };
+  if (backend === 'file') return { backend, dir: flags.stateDir ?? config.stateDir, ...ttl };
   const address = flags.redisAddress ?? config.state.redis?.address;
   if (!address)
     throw new UsageError('the redis state backend needs an address (state.redis.address)');
@@ -81,7 +86,13 @@ export function stateConfigFor(
   if (config.state.redis?.password !== undefined) {
     redis.password = resolveSecret(config.state.redis.password, { env, baseDir });
   }
-  return { backend, redis };
+  return { backend, redis, ...ttl };
+}
+
+function lockTtlMs(text: string): number {
+  const ms = parseDuration(text);
+  if (ms === undefined) throw new UsageError('--lock-ttl wants a duration such as 2s');
+  return ms;
 }
 
 export function openBackend(

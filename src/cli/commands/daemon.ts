@@ -32,7 +32,6 @@ interface DaemonFlags extends ProjectFlags {
   logFormat?: 'auto' | 'json' | 'pretty';
   drainTimeout?: string;
   clockOffset?: string;
-  lockTtl?: string;
   debounce?: string;
 }
 
@@ -71,7 +70,6 @@ export function registerDaemon(program: Command, ctx: CommandContext): void {
     )
     // Test and benchmark knobs, not part of the interface.
     .addOption(new Option('--clock-offset <ms>', 'shift the daemon clock').hideHelp())
-    .addOption(new Option('--lock-ttl <duration>', 'lock stale period / lease TTL').hideHelp())
     .addOption(new Option('--debounce <ms>', 'spec watcher quiet period').hideHelp());
   addProjectOptions(cmd).action(async (paths: string[], _o: unknown, command: Command) => {
     // Before any await: a signal during startup must stop the daemon, not kill the process.
@@ -92,9 +90,7 @@ export function registerDaemon(program: Command, ctx: CommandContext): void {
     const webhookPath = flags.webhookPath ?? config.daemon.webhookPath;
     if (!webhookPath.startsWith('/')) throw new UsageError('--webhook-path must start with /');
     const connection = liveKitConnectionFromEnv(ctx.io.env);
-    const stateConfig = stateConfigFor(config, flags, ctx.io.env);
-    if (flags.lockTtl !== undefined)
-      stateConfig.lockTtlMs = durationOf(flags.lockTtl, '--lock-ttl');
+    const stateConfig = stateConfigFor(config, flags, ctx.io.env, ctx.io.cwd);
     const offset = Number(flags.clockOffset ?? '0');
     if (!Number.isFinite(offset)) throw new UsageError('--clock-offset wants milliseconds');
 

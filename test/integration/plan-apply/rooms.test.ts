@@ -199,7 +199,8 @@ describe.each<BackendKind>(['file', 'redis'])('plan and apply rooms (%s state)',
     await ws.writeRooms(specs);
 
     const { spawnCli, liveKitCliEnv } = await import('../../harness/cli.ts');
-    const child = spawnCli(['apply', '--auto-approve', '--concurrency', '2'], {
+    // A short lock TTL (hidden flag) so the killed run's lock goes stale in seconds, not 15-20 s.
+    const child = spawnCli(['apply', '--auto-approve', '--concurrency', '2', '--lock-ttl', '2s'], {
       cwd: ws.dir,
       env: liveKitCliEnv(liveKitEnv()),
     });
@@ -218,8 +219,16 @@ describe.each<BackendKind>(['file', 'redis'])('plan and apply rooms (%s state)',
     await new Promise((r) => child.once('close', r));
     expect((await ws.liveRooms()).length).toBeLessThan(count);
 
-    // The killed run's lock goes stale after its TTL (file 20 s, Redis 15 s); the rerun waits for it.
-    const rerun = await ws.cli(['apply', '--auto-approve', '--lock-timeout', '45s']);
+    // The killed run's lock goes stale after its TTL (for the file lock, the stale period is the
+    // waiting run's setting); the rerun waits for that, then converges.
+    const rerun = await ws.cli([
+      'apply',
+      '--auto-approve',
+      '--lock-timeout',
+      '30s',
+      '--lock-ttl',
+      '2s',
+    ]);
     expect(rerun.code, rerun.stderr).toBe(0);
     expect((await ws.cli(['plan', '--detailed-exitcode'])).code).toBe(0);
     expect(await ws.liveRooms()).toHaveLength(count);
