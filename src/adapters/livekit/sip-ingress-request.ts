@@ -31,7 +31,8 @@ import type {
   SipOutboundTrunkInput,
 } from './port.ts';
 
-export function ingressCreateOptions(i: IngressInput): CreateIngressOptions {
+/** The fields create and update share; create adds `url` (only settable for URL-pull ingress). */
+function ingressOptions(i: IngressUpdate): CreateIngressOptions {
   const o: CreateIngressOptions = {
     name: i.name,
     roomName: i.roomName,
@@ -40,7 +41,6 @@ export function ingressCreateOptions(i: IngressInput): CreateIngressOptions {
   if (i.participantName !== undefined) o.participantName = i.participantName;
   if (i.participantMetadata !== undefined) o.participantMetadata = i.participantMetadata;
   if (i.enableTranscoding !== undefined) o.enableTranscoding = i.enableTranscoding;
-  if (i.url !== undefined) o.url = i.url;
   if (i.enabled !== undefined) o.enabled = i.enabled;
   const audio = audioOptions(i.audioPreset);
   if (audio !== undefined) o.audio = audio;
@@ -49,21 +49,14 @@ export function ingressCreateOptions(i: IngressInput): CreateIngressOptions {
   return o;
 }
 
-export function ingressUpdateOptions(i: IngressUpdate): UpdateIngressOptions {
-  const o: UpdateIngressOptions = {
-    name: i.name,
-    roomName: i.roomName,
-    participantIdentity: i.participantIdentity,
-  };
-  if (i.participantName !== undefined) o.participantName = i.participantName;
-  if (i.participantMetadata !== undefined) o.participantMetadata = i.participantMetadata;
-  if (i.enableTranscoding !== undefined) o.enableTranscoding = i.enableTranscoding;
-  if (i.enabled !== undefined) o.enabled = i.enabled;
-  const audio = audioOptions(i.audioPreset);
-  if (audio !== undefined) o.audio = audio;
-  const video = videoOptions(i.videoPreset);
-  if (video !== undefined) o.video = video;
+export function ingressCreateOptions(i: IngressInput): CreateIngressOptions {
+  const o = ingressOptions(i);
+  if (i.url !== undefined) o.url = i.url;
   return o;
+}
+
+export function ingressUpdateOptions(i: IngressUpdate): UpdateIngressOptions {
+  return { ...ingressOptions(i), name: i.name };
 }
 
 export function inboundTrunkInfo(t: SipInboundTrunkInput): SIPInboundTrunkInfo {
