@@ -3,7 +3,7 @@
  * set, read back by the SDK as written, a second plan is empty, and changing every changeable
  * field updates the same server objects in place, after which the plan is empty again.
  */
-import { IngressClient, SipClient } from 'livekit-server-sdk';
+import type { IngressClient, SipClient } from 'livekit-server-sdk';
 import {
   IngressAudioEncodingPreset,
   IngressVideoEncodingPreset,
@@ -12,18 +12,14 @@ import {
 } from '@livekit/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFiles } from '../../harness/cli.ts';
-import { liveKitEnv } from '../../harness/env.ts';
 import { createWorkspace, type Workspace } from '../plan-apply/workspace.ts';
+import { cleanupPersistent, doc, persistentClients } from './bed.ts';
 
 const SECRET_ENV = { SIP_PW: 'pw-AllFields-51d0' };
 
 let ws: Workspace;
 let ingress: IngressClient;
 let sip: SipClient;
-
-function doc(kind: string, name: string, spec: Record<string, unknown>): string {
-  return JSON.stringify({ apiVersion: 'livekit-gitops/v1', kind, metadata: { name }, spec });
-}
 
 async function mine<T extends { name: string }>(list: Promise<T[]>): Promise<T[]> {
   return (await list).filter((x) => x.name.startsWith(ws.prefix));
@@ -92,20 +88,11 @@ function specs(v: Variant, numbers: { trunk: string; caller: string }): string {
 }
 
 beforeAll(async () => {
-  const lk = liveKitEnv();
-  ingress = new IngressClient(lk.url, lk.apiKey, lk.apiSecret);
-  sip = new SipClient(lk.url, lk.apiKey, lk.apiSecret);
+  ({ ingress, sip } = persistentClients());
   ws = await createWorkspace('file');
 });
 
-afterAll(async () => {
-  for (const i of await mine(ingress.listIngress())) await ingress.deleteIngress(i.ingressId);
-  for (const r of await mine(sip.listSipDispatchRule()))
-    await sip.deleteSipDispatchRule(r.sipDispatchRuleId);
-  for (const t of await mine(sip.listSipInboundTrunk())) await sip.deleteSipTrunk(t.sipTrunkId);
-  for (const t of await mine(sip.listSipOutboundTrunk())) await sip.deleteSipTrunk(t.sipTrunkId);
-  await ws.cleanup();
-});
+afterAll(() => cleanupPersistent(ws, ingress, sip));
 
 describe('every Ingress and SIP field round-trips through livekit-server', () => {
   it('creates with all fields, plans nothing, updates every field in place', async () => {

@@ -5,11 +5,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { IngressClient, IngressInput, SipClient } from 'livekit-server-sdk';
+import type { IngressClient, SipClient } from 'livekit-server-sdk';
+import { IngressInput } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFiles } from '../../harness/cli.ts';
-import { liveKitEnv } from '../../harness/env.ts';
 import { createWorkspace, type Workspace } from '../plan-apply/workspace.ts';
+import { cleanupPersistent, doc, persistentClients } from './bed.ts';
 
 const PASSWORD = 'pw-Integration-7f3c91';
 const PIN = '918273';
@@ -18,10 +19,6 @@ const SECRET_ENV = { SIP_PW: PASSWORD, HALL_PIN: PIN };
 let ws: Workspace;
 let ingress: IngressClient;
 let sip: SipClient;
-
-function doc(kind: string, name: string, spec: Record<string, unknown>): string {
-  return JSON.stringify({ apiVersion: 'livekit-gitops/v1', kind, metadata: { name }, spec });
-}
 
 async function writeSpecs(docs: string[]): Promise<void> {
   await writeFiles(ws.dir, { 'rooms/persistent.yaml': docs.join('\n---\n') + '\n' });
@@ -36,19 +33,11 @@ async function mine<T extends { name: string }>(list: Promise<T[]>): Promise<T[]
 }
 
 beforeAll(async () => {
-  const lk = liveKitEnv();
-  ingress = new IngressClient(lk.url, lk.apiKey, lk.apiSecret);
-  sip = new SipClient(lk.url, lk.apiKey, lk.apiSecret);
+  ({ ingress, sip } = persistentClients());
   ws = await createWorkspace('file');
 });
 
-afterAll(async () => {
-  for (const i of await mine(ingress.listIngress())) await ingress.deleteIngress(i.ingressId);
-  for (const r of await mine(sip.listSipDispatchRule()))
-    await sip.deleteSipDispatchRule(r.sipDispatchRuleId);
-  for (const t of await mine(sip.listSipInboundTrunk())) await sip.deleteSipTrunk(t.sipTrunkId);
-  await ws.cleanup();
-});
+afterAll(() => cleanupPersistent(ws, ingress, sip));
 
 describe('Ingress and SIP reconcile against livekit-server', () => {
   it('creates, plans nothing, updates in place, leaves foreign objects, prunes only owned', async () => {
