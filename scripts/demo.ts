@@ -5,6 +5,7 @@
  * (or LKG_DEMO_SECONDS; 45 s when not on a terminal). State and status files go to .demo/.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomInt } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +32,19 @@ const listen = `127.0.0.1:${listenPort}`;
 
 step('Starting a local livekit-server with Redis, webhooks to the daemon');
 const lk = await startLiveKit({ webhookUrls: [`http://${listen}/webhook`] });
-const env = { LIVEKIT_URL: lk.url, LIVEKIT_API_KEY: lk.apiKey, LIVEKIT_API_SECRET: lk.apiSecret };
+// The example specs reference credentials with fromEnv; the demo makes throwaway ones (kept from
+// the environment when already set). They are redacted in every output, as any secret is.
+const demoSecret = (name: string, value: string): string => process.env[name] ?? value;
+const env = {
+  LIVEKIT_URL: lk.url,
+  LIVEKIT_API_KEY: lk.apiKey,
+  LIVEKIT_API_SECRET: lk.apiSecret,
+  SIP_INBOUND_PASSWORD: demoSecret('SIP_INBOUND_PASSWORD', randomBytes(12).toString('base64url')),
+  SIP_OUTBOUND_PASSWORD: demoSecret('SIP_OUTBOUND_PASSWORD', randomBytes(12).toString('base64url')),
+  TOWN_HALL_PIN: demoSecret('TOWN_HALL_PIN', String(100000 + randomInt(900000))),
+  REC_AK: demoSecret('REC_AK', `demo-${randomBytes(6).toString('hex')}`),
+  REC_SK: demoSecret('REC_SK', randomBytes(18).toString('base64url')),
+};
 process.stdout.write(`livekit-server ${lk.version} on ${lk.url} (Redis ${lk.redisAddress})\n`);
 
 let daemon: ChildProcess | undefined;
