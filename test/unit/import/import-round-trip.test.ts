@@ -29,25 +29,14 @@ import { desiredRoomFromSpec } from '../../../src/kinds/room/from-spec.ts';
 import { createRoomPlanner } from '../../../src/kinds/room/planner.ts';
 import { loadSpecs } from '../../../src/spec/load.ts';
 import type { LoadedRoom, LoadedSpec } from '../../../src/spec/types.ts';
+import { aLiveRoom } from '../room/builders.ts';
 
 const API_SECRET = 'unit-api-secret';
 const PASSWORD = 'pw-unit-4c1d';
 const PIN = '4711';
 
 function room(name: string, over: Partial<LiveRoom> = {}): LiveRoom {
-  return {
-    sid: `RM_${name}`,
-    name,
-    emptyTimeout: 300,
-    departureTimeout: 20,
-    maxParticipants: 0,
-    metadata: '',
-    numParticipants: 0,
-    numPublishers: 0,
-    activeRecording: false,
-    creationTimeMs: 1,
-    ...over,
-  };
+  return aLiveRoom({ name, creationTimeMs: 1, ...over });
 }
 
 // Fields the adapter is gaining (headers, presets, ...) at their "unset" values; the casts keep

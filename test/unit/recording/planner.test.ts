@@ -22,6 +22,7 @@ import {
   type RecordingPlanInput,
 } from '../../../src/kinds/recording-policy/planner.ts';
 import { settleRecordingInventory } from '../../../src/kinds/recording-policy/settle.ts';
+import { aLiveRoom } from '../room/builders.ts';
 
 const NOW = new Date('2026-09-01T12:00:00Z');
 const OPTIONS: RecordingOptions = { ...DEFAULT_RECORDING_OPTIONS, retryBaseMs: 1_000 };
@@ -50,18 +51,12 @@ function policy(name: string, over: Partial<DesiredRecordingPolicy> = {}): Desir
 }
 
 function room(name: string, participants: number, publishers = 0): LiveRoom {
-  return {
-    sid: `RM_${name}`,
+  return aLiveRoom({
     name,
-    emptyTimeout: 300,
-    departureTimeout: 20,
-    maxParticipants: 0,
-    metadata: '',
     numParticipants: participants,
     numPublishers: publishers,
-    activeRecording: false,
     creationTimeMs: 0,
-  };
+  });
 }
 
 function egressOf(
