@@ -4,30 +4,31 @@
  * then the four sources feeding one keyed work queue: spec file changes, an interval resync
  * with jitter, schedule edges and webhooks. `stop()` stops intake, drains within a bound,
  * flushes status and releases the lock.
+ *
+ * This file composes; each part has its own file: the listener (daemon-http.ts), the lock wait
+ * (lock-wait.ts), the spec and time sources (spec-sources.ts), webhook intake
+ * (webhook-intake.ts), retry wakeups (wakeups.ts) and the reconciler (reconciler.ts).
  */
 import type { Logger } from 'pino';
 import type { LiveKitPort } from '../adapters/livekit/port.ts';
 import { createDaemonMetrics, type DaemonMetrics } from '../adapters/metrics/registry.ts';
 import type { StateBackend, StateLock } from '../adapters/state/backend.ts';
 import { createStatusStore, type StatusStore } from '../adapters/status/status-store.ts';
-import { watchSpecs, type SpecWatcher } from '../adapters/watch/spec-watcher.ts';
-import { startHttpServer, type HttpServer } from '../adapters/webhook/http-server.ts';
-import { LockHeldError } from '../core/errors.ts';
-import { collectSecretValues } from '../spec/secrets.ts';
 import { createWorkQueue, type WorkQueue } from '../engine/work-queue.ts';
-import { createGate } from './gate.ts';
-import { createTokenBucket, limitedPort } from './rate-limit.ts';
+import { startDaemonHttp } from './daemon-http.ts';
 import { createEgressPolicyIndex } from './egress-policies.ts';
-import { createReconciler, FULL_RESYNC_KEY, roomKey } from './reconciler.ts';
+import { createGate } from './gate.ts';
+import { waitForLock } from './lock-wait.ts';
+import { createTokenBucket, limitedPort } from './rate-limit.ts';
+import { createReconciler, roomKey } from './reconciler.ts';
 import { createScheduleTimers } from './schedule-timers.ts';
+import { createSecretValues } from './secret-values.ts';
 import { createSeenIds } from './seen-ids.ts';
-import {
-  changedRooms,
-  createSpecStore,
-  nonRoomSpecsChanged,
-  type SpecSnapshot,
-} from './spec-store.ts';
+import { createSpecSources } from './spec-sources.ts';
+import { createSpecStore } from './spec-store.ts';
+import { createWakeups } from './wakeups.ts';
 import { createWebhookIntake } from './webhook-intake.ts';
+import { within } from './within.ts';
 
 export interface DaemonOptions {
   cwd: string;
@@ -76,28 +77,10 @@ const SEEN_PERSISTED = 1000;
 /** After the drain: status flush, lock release and backend close together get this long. */
 const CLEANUP_MS = 750;
 
-/** Waits for `p` at most `ms`; true when it settled in time. */
-async function within(p: Promise<unknown> | undefined, ms: number): Promise<boolean> {
-  if (!p) return true;
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((r) => (timer = setTimeout(() => r(false), ms)));
-  const ok = await Promise.race([
-    p.then(
-      () => true as const,
-      () => true as const,
-    ),
-    late,
-  ]);
-  clearTimeout(timer);
-  return ok;
-}
-
 export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
   const log = o.log;
   let queue: WorkQueue | undefined;
   let lock: StateLock | undefined;
-  let watcher: SpecWatcher | undefined;
-  let intervalTimer: NodeJS.Timeout | undefined;
   let stopping = false;
   let firstFullDone = false;
   let livekitUp: boolean | undefined;
@@ -135,38 +118,26 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     halt.signal,
   );
   const specs = createSpecStore({ paths: o.specPaths, cwd: o.cwd });
-  const timers = createScheduleTimers({ now: o.now, onEdge: (room) => enqueue(roomKey(room)) });
-
-  let secrets = { hash: '\u0000', values: [] as readonly string[] };
-  function secretValues(): readonly string[] {
-    const snap = specs.current();
-    if (snap.specHash !== secrets.hash) {
-      const values = [o.creds.apiSecret, ...collectSecretValues(snap.specs, o.env)];
-      secrets = { hash: snap.specHash, values };
-    }
-    return secrets.values;
-  }
+  const secretValues = createSecretValues({ specs, apiSecret: o.creds.apiSecret, env: o.env });
 
   function enqueue(key: string): void {
     if (!stopping) queue?.enqueue(key);
   }
 
-  // Recording retries and pending starts: one timer per key, the earliest wins.
-  const wakeups = new Map<string, { at: number; timer: NodeJS.Timeout }>();
-  function requeueAt(key: string, atMs: number): void {
-    const prev = wakeups.get(key);
-    if (prev && prev.at <= atMs && prev.at > o.now().getTime()) return;
-    if (prev) clearTimeout(prev.timer);
-    const timer = setTimeout(
-      () => {
-        wakeups.delete(key);
-        enqueue(key);
-      },
-      Math.max(0, atMs - o.now().getTime()) + 50,
-    );
-    timer.unref();
-    wakeups.set(key, { at: atMs, timer });
-  }
+  const timers = createScheduleTimers({ now: o.now, onEdge: (room) => enqueue(roomKey(room)) });
+  const sources = createSpecSources({
+    specPaths: o.specPaths,
+    cwd: o.cwd,
+    ...(o.debounceMs !== undefined ? { debounceMs: o.debounceMs } : {}),
+    intervalMs: o.intervalMs,
+    specs,
+    timers,
+    status,
+    metrics,
+    log,
+    enqueue,
+  });
+  const wakeups = createWakeups({ now: o.now, enqueue });
   const egressPolicies = createEgressPolicyIndex();
 
   const intake = createWebhookIntake({
@@ -183,105 +154,31 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     onFolded: () => (seenDirty = true),
   });
 
-  const http: HttpServer = await startHttpServer({
-    host: o.listen.host,
-    port: o.listen.port,
+  const http = await startDaemonHttp({
+    listen: o.listen,
     webhookPath: o.webhookPath,
     ...(o.maxBodyBytes !== undefined ? { maxBodyBytes: o.maxBodyBytes } : {}),
+    metrics,
     onWebhook: intake,
-    onRejected: (reason) =>
-      metrics.webhookEvents.inc({ event: 'unknown', outcome: `rejected_${reason}` }),
-    readyz: () => {
+    notReadyReasons: () => {
       const reasons: string[] = [];
       if (!lock) reasons.push('waiting for the state lock');
       if (!firstFullDone) reasons.push('first full reconcile not finished');
       if (livekitUp === false) reasons.push('LiveKit unreachable');
-      return {
-        status: reasons.length === 0 ? 200 : 503,
-        body: JSON.stringify({ ready: reasons.length === 0, reasons }) + '\n',
-        contentType: 'application/json',
-      };
+      return reasons;
     },
-    metrics: async () => ({
-      status: 200,
-      body: await metrics.render(),
-      contentType: metrics.contentType,
-    }),
   });
   log.info({ listen: `${http.host}:${http.port}`, webhookPath: o.webhookPath }, 'listening');
 
-  function reportSpecs(snap: SpecSnapshot): void {
-    metrics.specErrors.set(snap.errors.length);
-    status.updateDaemon((d) => {
-      d.specHash = snap.specHash;
-      d.specErrors = snap.errors.map((e) => ({
-        file: e.file,
-        line: e.line,
-        col: e.col,
-        code: e.code,
-        message: e.message,
-      }));
-    });
-    for (const e of snap.errors) {
-      log.error(
-        { file: e.file, line: e.line, col: e.col, code: e.code },
-        `spec error: ${e.message}`,
-      );
-    }
-  }
-
-  async function onSpecChange(changed: string[]): Promise<void> {
-    const before = specs.current();
-    const after = await specs.reload();
-    log.info({ files: changed.length, errors: after.errors.length }, 'specs reloaded');
-    reportSpecs(after);
-    timers.sync(after.rooms);
-    for (const name of changedRooms(before, after)) enqueue(roomKey(name));
-    if (nonRoomSpecsChanged(before, after)) enqueue(FULL_RESYNC_KEY);
-  }
-
-  function armInterval(): void {
-    // ±10 % jitter, so daemons started together do not resync in lockstep.
-    const wait = o.intervalMs * (0.9 + Math.random() * 0.2);
-    intervalTimer = setTimeout(() => {
-      enqueue(FULL_RESYNC_KEY);
-      armInterval();
-    }, wait);
-    intervalTimer.unref();
-  }
-
-  async function acquire(): Promise<StateLock | undefined> {
-    let logged = false;
-    const deadline = o.lockTimeoutMs === undefined ? Infinity : Date.now() + o.lockTimeoutMs;
-    while (!stopping) {
-      if (Date.now() > deadline) {
-        log.error({ lockTimeoutMs: o.lockTimeoutMs }, 'gave up waiting for the state lock');
-        void stop(4);
-        return undefined;
-      }
-      try {
-        const got = await o.backend.acquireLock({ operation: 'daemon' }, { waitMs: o.lockTryMs });
-        if (stopping) {
-          await got.release();
-          return undefined;
-        }
-        return got;
-      } catch (err) {
-        if (err instanceof LockHeldError) {
-          if (!logged)
-            log.info({ holder: err.holder }, 'state lock held by another run; standing by');
-          logged = true;
-          continue;
-        }
-        log.error({ err: (err as Error).message }, 'cannot take the state lock; retrying');
-        await new Promise((r) => setTimeout(r, 1000));
-      }
-    }
-    return undefined;
-  }
-
   async function activate(): Promise<void> {
-    const got = await acquire();
+    const got = await waitForLock({
+      backend: o.backend,
+      log,
+      ...(o.lockTimeoutMs !== undefined ? { lockTimeoutMs: o.lockTimeoutMs } : {}),
+      lockTryMs: o.lockTryMs,
+      stopping: () => stopping,
+      onGiveUp: () => void stop(4),
+    });
     if (!got) return;
     lock = got;
     lock.onLost((reason) => {
@@ -298,8 +195,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       d.active = true;
     });
     status.start();
-    const snap = await specs.reload();
-    reportSpecs(snap);
+    sources.report(await specs.reload());
     const reconciler = createReconciler({
       port,
       backend: o.backend,
@@ -316,7 +212,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       toolVersion: o.toolVersion,
       secretValues,
       egressPolicies,
-      requeueAt,
+      requeueAt: wakeups.requeueAt,
       onFullResync: (ok, message) => {
         if (ok && !firstFullDone) log.info('first full reconcile finished; ready');
         if (ok) firstFullDone = true;
@@ -338,23 +234,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       },
     });
     if (stopping) return;
-    watcher = watchSpecs({
-      paths: o.specPaths,
-      cwd: o.cwd,
-      ...(o.debounceMs !== undefined ? { debounceMs: o.debounceMs } : {}),
-      onChange: (changed) =>
-        void onSpecChange(changed).catch((err: unknown) =>
-          log.error({ err: (err as Error).message }, 'spec reload failed'),
-        ),
-      onError: (err) => log.error({ err: (err as Error).message }, 'spec watcher error'),
-    });
-    await watcher.ready;
-    if (stopping) return;
-    // Changes made between the first load and the watcher's scan would be missed otherwise.
-    await onSpecChange([]);
-    timers.sync(specs.current().rooms);
-    enqueue(FULL_RESYNC_KEY);
-    armInterval();
+    await sources.start(() => stopping);
   }
 
   const activation = activate().catch((err: unknown) => {
@@ -372,10 +252,8 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       // Everything below runs against one deadline: the drain bound, then a short cleanup.
       // Idle keep-alive sockets close now; requests in flight get the drain bound.
       void http.close(o.drainMs);
-      timers.close();
-      if (intervalTimer) clearTimeout(intervalTimer);
-      for (const w of wakeups.values()) clearTimeout(w.timer);
-      await within(watcher?.close(), left());
+      wakeups.close();
+      await within(sources.close(), left());
       // Startup (lock wait, first load) may still be running; it checks `stopping` and ends.
       if (!(await within(activation, left()))) log.warn('startup did not finish in time');
       const drained = (await queue?.shutdown({ drainMs: left() })) ?? true;

@@ -1,0 +1,115 @@
+/**
+ * The sources that turn spec changes and time into work: the spec watcher (changed rooms, or a
+ * full resync when non-room specs changed), schedule edges and the jittered interval resync.
+ * Each reload's errors go to the log, the metrics and the daemon status.
+ */
+import type { Logger } from 'pino';
+import type { DaemonMetrics } from '../adapters/metrics/registry.ts';
+import type { StatusStore } from '../adapters/status/status-store.ts';
+import { watchSpecs, type SpecWatcher } from '../adapters/watch/spec-watcher.ts';
+import { FULL_RESYNC_KEY, roomKey } from './reconciler.ts';
+import type { ScheduleTimers } from './schedule-timers.ts';
+import {
+  changedRooms,
+  nonRoomSpecsChanged,
+  type SpecSnapshot,
+  type SpecStore,
+} from './spec-store.ts';
+
+export interface SpecSourcesOptions {
+  specPaths: readonly string[];
+  cwd: string;
+  debounceMs?: number;
+  intervalMs: number;
+  specs: SpecStore;
+  timers: ScheduleTimers;
+  status: StatusStore;
+  metrics: DaemonMetrics;
+  log: Logger;
+  enqueue: (key: string) => void;
+}
+
+export interface SpecSources {
+  /** Puts a snapshot's errors in the log, the metrics and the daemon status. */
+  report(snap: SpecSnapshot): void;
+  /** Watches the specs, catches up on changes since the first load, then arms the interval. */
+  start(stopping: () => boolean): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createSpecSources(o: SpecSourcesOptions): SpecSources {
+  const { specs, timers, status, metrics, log, enqueue } = o;
+  let watcher: SpecWatcher | undefined;
+  let intervalTimer: NodeJS.Timeout | undefined;
+  let closed = false;
+
+  function report(snap: SpecSnapshot): void {
+    metrics.specErrors.set(snap.errors.length);
+    status.updateDaemon((d) => {
+      d.specHash = snap.specHash;
+      d.specErrors = snap.errors.map((e) => ({
+        file: e.file,
+        line: e.line,
+        col: e.col,
+        code: e.code,
+        message: e.message,
+      }));
+    });
+    for (const e of snap.errors) {
+      log.error(
+        { file: e.file, line: e.line, col: e.col, code: e.code },
+        `spec error: ${e.message}`,
+      );
+    }
+  }
+
+  async function onSpecChange(changed: string[]): Promise<void> {
+    const before = specs.current();
+    const after = await specs.reload();
+    log.info({ files: changed.length, errors: after.errors.length }, 'specs reloaded');
+    report(after);
+    timers.sync(after.rooms);
+    for (const name of changedRooms(before, after)) enqueue(roomKey(name));
+    if (nonRoomSpecsChanged(before, after)) enqueue(FULL_RESYNC_KEY);
+  }
+
+  function armInterval(): void {
+    if (closed) return;
+    // ±10 % jitter, so daemons started together do not resync in lockstep.
+    const wait = o.intervalMs * (0.9 + Math.random() * 0.2);
+    intervalTimer = setTimeout(() => {
+      enqueue(FULL_RESYNC_KEY);
+      armInterval();
+    }, wait);
+    intervalTimer.unref();
+  }
+
+  return {
+    report,
+    async start(stopping) {
+      watcher = watchSpecs({
+        paths: o.specPaths,
+        cwd: o.cwd,
+        ...(o.debounceMs !== undefined ? { debounceMs: o.debounceMs } : {}),
+        onChange: (changed) =>
+          void onSpecChange(changed).catch((err: unknown) =>
+            log.error({ err: (err as Error).message }, 'spec reload failed'),
+          ),
+        onError: (err) => log.error({ err: (err as Error).message }, 'spec watcher error'),
+      });
+      await watcher.ready;
+      if (stopping()) return;
+      // Changes made between the first load and the watcher's scan would be missed otherwise.
+      await onSpecChange([]);
+      timers.sync(specs.current().rooms);
+      enqueue(FULL_RESYNC_KEY);
+      armInterval();
+    },
+    async close() {
+      closed = true;
+      timers.close();
+      if (intervalTimer) clearTimeout(intervalTimer);
+      await watcher?.close();
+    },
+  };
+}
