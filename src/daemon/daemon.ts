@@ -18,6 +18,7 @@ import { createWorkQueue, type WorkQueue } from '../engine/work-queue.ts';
 import { startDaemonHttp } from './daemon-http.ts';
 import { createEgressPolicyIndex } from './egress-policies.ts';
 import { createGate } from './gate.ts';
+import { healthReasons, readyReasons } from './health.ts';
 import { waitForLock } from './lock-wait.ts';
 import { createTokenBucket, limitedPort } from './rate-limit.ts';
 import { createReconciler, roomKey } from './reconciler.ts';
@@ -34,6 +35,8 @@ export interface DaemonOptions {
   cwd: string;
   specPaths: readonly string[];
   listen: { host: string; port: number };
+  /** A separate listener for /metrics, /healthz and /readyz; `listen` then serves only the webhook. */
+  metricsListen?: { host: string; port: number };
   webhookPath: string;
   intervalMs: number;
   statusDir: string;
@@ -59,6 +62,10 @@ export interface DaemonOptions {
   drainMs: number;
   maxBodyBytes?: number;
   debounceMs?: number;
+  /** /healthz fails when a reconcile runs longer than this (default 2 min). */
+  workStallMs?: number;
+  /** /healthz fails when the lease made no progress for this long (default 30 s). */
+  leaseStallMs?: number;
   /** Backoff of a failing key: first delay and cap. */
   backoff?: { baseMs: number; maxMs: number };
 }
@@ -66,6 +73,8 @@ export interface DaemonOptions {
 export interface RunningDaemon {
   host: string;
   port: number;
+  /** The probe listener's address: the same as host/port unless `metricsListen` was given. */
+  probes: { host: string; port: number };
   metrics: DaemonMetrics;
   status: StatusStore;
   /** Resolves with the exit code once the daemon has stopped. */
@@ -74,6 +83,8 @@ export interface RunningDaemon {
 }
 
 const SEEN_PERSISTED = 1000;
+const WORK_STALL_MS = 120_000;
+const LEASE_STALL_MS = 30_000;
 /** After the drain: status flush, lock release and backend close together get this long. */
 const CLEANUP_MS = 750;
 
@@ -85,6 +96,9 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
   let firstFullDone = false;
   let livekitUp: boolean | undefined;
   let seenDirty = false;
+  // Start times of the reconciles running now, and the lease's last progress: for /healthz.
+  const running = new Map<string, number>();
+  let leaseProgressAt = Date.now();
   let finish: (code: number) => void = () => undefined;
   const done = new Promise<number>((r) => (finish = r));
 
@@ -156,19 +170,25 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
 
   const http = await startDaemonHttp({
     listen: o.listen,
+    ...(o.metricsListen ? { metricsListen: o.metricsListen } : {}),
     webhookPath: o.webhookPath,
     ...(o.maxBodyBytes !== undefined ? { maxBodyBytes: o.maxBodyBytes } : {}),
     metrics,
     onWebhook: intake,
-    notReadyReasons: () => {
-      const reasons: string[] = [];
-      if (!lock) reasons.push('waiting for the state lock');
-      if (!firstFullDone) reasons.push('first full reconcile not finished');
-      if (livekitUp === false) reasons.push('LiveKit unreachable');
-      return reasons;
-    },
+    unhealthyReasons: () =>
+      healthReasons({
+        now: Date.now(),
+        oldestReconcileStart: running.size > 0 ? Math.min(...running.values()) : undefined,
+        leaseProgressAt: lock && !lock.lost ? lock.renewedAt : leaseProgressAt,
+        workStallMs: o.workStallMs ?? WORK_STALL_MS,
+        leaseStallMs: o.leaseStallMs ?? LEASE_STALL_MS,
+      }),
+    notReadyReasons: () => readyReasons({ leading: lock !== undefined, firstFullDone, livekitUp }),
   });
   log.info({ listen: `${http.host}:${http.port}`, webhookPath: o.webhookPath }, 'listening');
+  if (o.metricsListen) {
+    log.info({ listen: `${http.probes.host}:${http.probes.port}` }, 'metrics listening');
+  }
 
   async function activate(): Promise<void> {
     const got = await waitForLock({
@@ -178,6 +198,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       lockTryMs: o.lockTryMs,
       stopping: () => stopping,
       onGiveUp: () => void stop(4),
+      onProgress: () => (leaseProgressAt = Date.now()),
     });
     if (!got) return;
     lock = got;
@@ -224,7 +245,14 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     });
     queue = createWorkQueue({
       workers: o.workers,
-      process: (key) => reconciler.reconcile(key),
+      process: async (key) => {
+        running.set(key, Date.now());
+        try {
+          await reconciler.reconcile(key);
+        } finally {
+          running.delete(key);
+        }
+      },
       baseDelayMs: o.backoff?.baseMs ?? 250,
       maxDelayMs: o.backoff?.maxMs ?? 30_000,
       onError: (key, err, failures) => {
@@ -276,5 +304,5 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     return stopped;
   }
 
-  return { host: http.host, port: http.port, metrics, status, done, stop };
+  return { host: http.host, port: http.port, probes: http.probes, metrics, status, done, stop };
 }

@@ -17,6 +17,8 @@ export interface LockWaitOptions {
   stopping(): boolean;
   /** Called when the timeout passed; the wait then ends without a lock. */
   onGiveUp(): void;
+  /** Called whenever a try returned (with or without the lock): the lease wait is not hung. */
+  onProgress?(): void;
 }
 
 export async function waitForLock(o: LockWaitOptions): Promise<StateLock | undefined> {
@@ -31,12 +33,14 @@ export async function waitForLock(o: LockWaitOptions): Promise<StateLock | undef
     }
     try {
       const got = await o.backend.acquireLock({ operation: 'daemon' }, { waitMs: o.lockTryMs });
+      o.onProgress?.();
       if (o.stopping()) {
         await got.release();
         return undefined;
       }
       return got;
     } catch (err) {
+      o.onProgress?.();
       if (err instanceof LockHeldError) {
         if (!logged)
           log.info({ holder: err.holder }, 'state lock held by another run; standing by');

@@ -9,6 +9,10 @@ export interface RedisInstance {
   /** host:port, as livekit-server's `redis.address` wants it. */
   address: string;
   port: number;
+  /** SIGSTOP: the server keeps its connections open but answers nothing (a hung Redis). */
+  pause(): void;
+  /** SIGCONT after pause(). */
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -44,7 +48,10 @@ export async function startRedis(): Promise<RedisInstance> {
   return {
     address: `127.0.0.1:${port}`,
     port,
+    pause: () => child.kill('SIGSTOP'),
+    resume: () => child.kill('SIGCONT'),
     async stop() {
+      child.kill('SIGCONT');
       await stopChild(child);
       await rm(dir, { recursive: true, force: true });
     },

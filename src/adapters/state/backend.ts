@@ -42,6 +42,8 @@ export interface StateLock {
   readonly info: LockInfo;
   /** True once the lock was lost (lease expired and taken, or broken); writes then refuse. */
   readonly lost: boolean;
+  /** When the holder last confirmed it still holds the lock (taken or renewed), epoch ms. */
+  readonly renewedAt: number;
   /**
    * Replaces the document atomically with `serial` set to the stored serial + 1. Refuses with
    * LockHeldError when the lock was lost, so a writer that lost its lease cannot clobber.

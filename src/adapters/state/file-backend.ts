@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { link, mkdir, readFile, rm, unlink } from 'node:fs/promises';
+import { link, mkdir, readFile, rm, stat, unlink } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import lockfile from 'proper-lockfile';
 import writeFileAtomic from 'write-file-atomic';
@@ -104,11 +104,21 @@ export function createFileBackend(opts: FileBackendOptions): StateBackend {
         return true;
       },
       async release() {
+        clearInterval(probe);
         if ((await readInfo())?.id === info.id) await rm(infoPath, { force: true });
         await releaseFile().catch(() => undefined);
       },
     });
     markLost = (e) => handle.markLost(e);
+    // proper-lockfile refreshes the lock dir's mtime; reading it back tells health checks the
+    // refresh still happens (a hung file system stops both).
+    const probe = setInterval(() => {
+      stat(lockPath).then(
+        (s) => handle.renewed(s.mtimeMs),
+        () => undefined,
+      );
+    }, update);
+    probe.unref();
     return handle.lock;
   }
 

@@ -108,8 +108,10 @@ export function createRedisBackend(opts: RedisBackendOptions): StateBackend {
       () => {
         client.eval(RENEW, 1, lockKey, value, String(ttl)).then(
           (r) => {
-            if (r === 1) lastRenewed = Date.now();
-            else {
+            if (r === 1) {
+              lastRenewed = Date.now();
+              handle.renewed(lastRenewed);
+            } else {
               clearInterval(timer);
               handle.markLost(new Error('the lease expired and is gone or held by another run'));
             }

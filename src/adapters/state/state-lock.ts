@@ -17,6 +17,8 @@ export interface LockHandle {
   lock: StateLock;
   /** Called by the driver's heartbeat when it finds the lock gone. */
   markLost(reason: Error): void;
+  /** Called by the driver's heartbeat when it confirmed the lock is still ours. */
+  renewed(at: number): void;
 }
 
 interface Pending {
@@ -28,6 +30,7 @@ interface Pending {
 export function createStateLock(driver: LockDriver): LockHandle {
   let lost: Error | undefined;
   let released = false;
+  let renewedAt = Date.now();
   const lostCallbacks: Array<(reason: Error) => void> = [];
   // The last document we stored; nobody else writes while we hold the lock.
   let current: StateDocument | undefined;
@@ -106,6 +109,9 @@ export function createStateLock(driver: LockDriver): LockHandle {
     get lost() {
       return lost !== undefined;
     },
+    get renewedAt() {
+      return renewedAt;
+    },
     async write(doc) {
       // Wait for queued updates so a direct write never interleaves with a group commit.
       while (flushing) await flushing;
@@ -128,5 +134,5 @@ export function createStateLock(driver: LockDriver): LockHandle {
       if (lost) cb(lost);
     },
   };
-  return { lock, markLost };
+  return { lock, markLost, renewed: (at) => (renewedAt = Math.max(renewedAt, at)) };
 }

@@ -1,7 +1,9 @@
 /**
- * The daemon's one HTTP listener: `POST <webhookPath>` (LiveKit's webhook URL), `GET /healthz`,
- * `GET /readyz`, `GET /metrics`. This layer checks only transport (method, media type, size) and
- * hands the raw body and `Authorization` header to the daemon, which verifies the signature.
+ * A daemon HTTP listener: `POST <webhookPath>` (LiveKit's webhook URL) and/or the probes
+ * `GET /healthz`, `GET /readyz`, `GET /metrics`. One listener serves both by default; with
+ * `--metrics-listen` the daemon starts two, one with only the webhook (often public) and one
+ * with only the probes (private). This layer checks only transport (method, media type, size)
+ * and hands the raw body and `Authorization` header to the daemon, which verifies the signature.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,16 +17,27 @@ export interface HttpReply {
 /** Why the transport layer refused a webhook request before looking at it. */
 export type TransportRejection = 'method' | 'content_type' | 'too_large' | 'aborted';
 
-export interface HttpServerOptions {
-  host: string;
-  port: number;
-  webhookPath: string;
+export interface WebhookRoute {
+  path: string;
   /** Larger bodies get 413 without being buffered; default 1 MiB. */
   maxBodyBytes?: number;
   onWebhook(rawBody: string, authorization: string | undefined): Promise<HttpReply>;
   onRejected?(reason: TransportRejection): void;
+}
+
+export interface ProbeRoutes {
+  healthz(): HttpReply;
   readyz(): HttpReply;
   metrics(): Promise<HttpReply>;
+}
+
+export interface HttpServerOptions {
+  host: string;
+  port: number;
+  /** Absent: this listener has no webhook path. */
+  webhook?: WebhookRoute;
+  /** Absent: this listener serves no probes (they are on their own listener). */
+  probes?: ProbeRoutes;
 }
 
 export interface HttpServer {
@@ -85,50 +98,54 @@ function readBody(req: IncomingMessage, max: number): Promise<BodyResult> {
   });
 }
 
-export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServer> {
-  const max = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+const PROBE_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
-  async function webhook(req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServer> {
+  async function webhook(
+    hook: WebhookRoute,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
+    const max = hook.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     if (req.method !== 'POST') {
-      opts.onRejected?.('method');
+      hook.onRejected?.('method');
       return send(res, { status: 405, body: 'method not allowed\n' }, { allow: 'POST' });
     }
     if (!WEBHOOK_TYPES.has(mediaType(req))) {
-      opts.onRejected?.('content_type');
+      hook.onRejected?.('content_type');
       return send(res, { status: 415, body: 'want application/webhook+json\n' });
     }
     const declared = Number(req.headers['content-length'] ?? '0');
     if (declared > max) {
-      opts.onRejected?.('too_large');
+      hook.onRejected?.('too_large');
       send(res, { status: 413, body: 'body too large\n' }, { connection: 'close' });
       req.resume();
       return;
     }
     const body = await readBody(req, max);
     if (!body.ok && body.why === 'aborted') {
-      opts.onRejected?.('aborted');
+      hook.onRejected?.('aborted');
       return;
     }
     if (!body.ok) {
-      opts.onRejected?.('too_large');
+      hook.onRejected?.('too_large');
       return send(res, { status: 413, body: 'body too large\n' }, { connection: 'close' });
     }
     const auth = req.headers['authorization'];
-    send(res, await opts.onWebhook(body.text, typeof auth === 'string' ? auth : undefined));
+    send(res, await hook.onWebhook(body.text, typeof auth === 'string' ? auth : undefined));
   }
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = (req.url ?? '/').split('?')[0];
-    if (path === opts.webhookPath) return webhook(req, res);
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (opts.webhook && path === opts.webhook.path) return webhook(opts.webhook, req, res);
+    const probes = opts.probes;
+    if (!probes || !PROBE_PATHS.has(path)) return send(res, { status: 404, body: 'not found\n' });
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      if (path === '/healthz' || path === '/readyz' || path === '/metrics') {
-        return send(res, { status: 405, body: 'method not allowed\n' }, { allow: 'GET' });
-      }
+      return send(res, { status: 405, body: 'method not allowed\n' }, { allow: 'GET' });
     }
-    if (path === '/healthz') return send(res, { status: 200, body: 'ok\n' });
-    if (path === '/readyz') return send(res, opts.readyz());
-    if (path === '/metrics') return send(res, await opts.metrics());
-    send(res, { status: 404, body: 'not found\n' });
+    if (path === '/healthz') return send(res, probes.healthz());
+    if (path === '/readyz') return send(res, probes.readyz());
+    send(res, await probes.metrics());
   }
 
   const server = createServer((req, res) => {

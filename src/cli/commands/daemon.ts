@@ -19,6 +19,9 @@ import {
 
 interface DaemonFlags extends ProjectFlags {
   listen?: string;
+  metricsListen?: string;
+  workStall?: string;
+  leaseStall?: string;
   interval?: string;
   statusDir?: string;
   webhookPath?: string;
@@ -39,10 +42,19 @@ export function registerDaemon(program: Command, ctx: CommandContext): void {
   const cmd = program
     .command('daemon')
     .description(
-      'Reconcile continuously (spec changes, interval resync, schedule edges, webhooks); serve /webhook, /healthz, /readyz, /metrics.',
+      'Reconcile continuously (spec changes, interval resync, schedule edges, webhooks); serve /webhook, /healthz, /readyz, /metrics (the last three on --metrics-listen if given).',
     )
     .argument('[paths...]', 'spec files or directories (config: specPaths)')
     .option('--listen <host:port>', 'HTTP listener (config: daemon.listen; default 127.0.0.1:8080)')
+    .option(
+      '--metrics-listen <host:port>',
+      'serve /metrics, /healthz, /readyz here instead; --listen then serves only the webhook',
+    )
+    .option('--work-stall <duration>', '/healthz fails when a reconcile runs longer (default 2m)')
+    .option(
+      '--lease-stall <duration>',
+      '/healthz fails when the lease made no progress for this long (default 30s)',
+    )
     .option(
       '--interval <duration>',
       'full resync interval, jittered ±10% (config: daemon.interval; default 5m)',
@@ -86,6 +98,11 @@ export function registerDaemon(program: Command, ctx: CommandContext): void {
     const listenText = flags.listen ?? config.daemon.listen;
     const listen = parseListen(listenText);
     if (!listen) throw new UsageError(`--listen wants HOST:PORT, got "${listenText}"`);
+    const metricsListen =
+      flags.metricsListen === undefined ? undefined : parseListen(flags.metricsListen);
+    if (flags.metricsListen !== undefined && !metricsListen) {
+      throw new UsageError(`--metrics-listen wants HOST:PORT, got "${flags.metricsListen}"`);
+    }
     const intervalMs = durationOf(flags.interval ?? config.daemon.interval, '--interval');
     const webhookPath = flags.webhookPath ?? config.daemon.webhookPath;
     if (!webhookPath.startsWith('/')) throw new UsageError('--webhook-path must start with /');
@@ -102,6 +119,13 @@ export function registerDaemon(program: Command, ctx: CommandContext): void {
       cwd: ctx.io.cwd,
       specPaths: paths.length > 0 ? paths : config.specPaths,
       listen,
+      ...(metricsListen ? { metricsListen } : {}),
+      ...(flags.workStall !== undefined
+        ? { workStallMs: durationOf(flags.workStall, '--work-stall') }
+        : {}),
+      ...(flags.leaseStall !== undefined
+        ? { leaseStallMs: durationOf(flags.leaseStall, '--lease-stall') }
+        : {}),
       webhookPath,
       intervalMs,
       statusDir: flags.statusDir ?? config.statusDir,

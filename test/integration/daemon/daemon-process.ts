@@ -28,6 +28,8 @@ export interface DaemonChild {
   cwd: string;
   port: number;
   base: string;
+  /** Where /healthz, /readyz and /metrics are: `base`, or the `--metrics-listen` address. */
+  probeBase: string;
   webhookUrl: string;
   logs(): string;
   /** SIGTERM, then waits for the exit code (bounded). */
@@ -58,15 +60,19 @@ export async function startDaemonChild(
     child.once('exit', (code) => resolve(code)),
   );
   let port = 0;
+  let probePort = 0;
+  const split = args.includes('--metrics-listen');
   await waitFor('daemon listening', () => {
     if (child.exitCode !== null) throw new Error(`daemon exited early:\n${logs}`);
-    port = listeningPort(logs) ?? 0;
-    return port > 0;
+    port = listeningPort(logs, 'listening') ?? 0;
+    probePort = split ? (listeningPort(logs, 'metrics listening') ?? 0) : port;
+    return port > 0 && probePort > 0;
   });
   const base = `http://127.0.0.1:${port}`;
-  await waitFor(`daemon on ${port} answers /healthz`, async () => {
+  const probeBase = `http://127.0.0.1:${probePort}`;
+  await waitFor(`daemon on ${probePort} answers /healthz`, async () => {
     if (child.exitCode !== null) throw new Error(`daemon exited early:\n${logs}`);
-    const res = await fetch(`${base}/healthz`).catch(() => undefined);
+    const res = await fetch(`${probeBase}/healthz`).catch(() => undefined);
     return res?.status === 200;
   });
   return {
@@ -74,6 +80,7 @@ export async function startDaemonChild(
     cwd: ws,
     port,
     base,
+    probeBase,
     webhookUrl: `${base}/webhook`,
     logs: () => logs,
     exited,
@@ -91,10 +98,10 @@ export async function startDaemonChild(
   };
 }
 
-/** The port of the daemon's `listening` JSON log line, once it was written. */
-function listeningPort(logs: string): number | undefined {
+/** The port of the daemon's `listening` (or `metrics listening`) JSON log line, once written. */
+function listeningPort(logs: string, msg: string): number | undefined {
   for (const line of logs.split('\n')) {
-    if (!line.includes('"listening"')) continue;
+    if (!line.includes(`"msg":"${msg}"`)) continue;
     const m = /"listen":"[^"]*:(\d+)"/.exec(line);
     if (m) return Number(m[1]);
   }

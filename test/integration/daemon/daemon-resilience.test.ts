@@ -61,7 +61,7 @@ describe('daemon: crashes, standby, server restarts', () => {
     running.push(standby);
     expect(await readyz(standby)).toBe(503);
     expect(await (await fetch(`${standby.base}/readyz`)).json()).toMatchObject({
-      reasons: expect.arrayContaining(['waiting for the state lock']) as unknown,
+      reasons: expect.arrayContaining(['standby: waiting for the lease']) as unknown,
     });
 
     await waitFor('some rooms created', async () => {

@@ -3,6 +3,8 @@ import {
   parseListen,
   startHttpServer,
   type HttpServer,
+  type ProbeRoutes,
+  type WebhookRoute,
 } from '../../../src/adapters/webhook/http-server.ts';
 
 let server: HttpServer | undefined;
@@ -11,19 +13,36 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function start(received: string[], rejected: string[]): Promise<string> {
-  server = await startHttpServer({
-    host: '127.0.0.1',
-    port: 0,
-    webhookPath: '/hook',
+let second: HttpServer | undefined;
+afterEach(async () => {
+  await second?.close();
+  second = undefined;
+});
+
+function webhook(received: string[], rejected: string[]): WebhookRoute {
+  return {
+    path: '/hook',
     maxBodyBytes: 1024,
     onWebhook: (body, auth) => {
       received.push(`${auth ?? '-'}:${body}`);
       return Promise.resolve({ status: 200, body: 'ok' });
     },
     onRejected: (r) => rejected.push(r),
-    readyz: () => ({ status: 503, body: 'not yet' }),
-    metrics: () => Promise.resolve({ status: 200, body: 'm 1\n' }),
+  };
+}
+
+const probes: ProbeRoutes = {
+  healthz: () => ({ status: 200, body: 'ok\n' }),
+  readyz: () => ({ status: 503, body: 'not yet' }),
+  metrics: () => Promise.resolve({ status: 200, body: 'm 1\n' }),
+};
+
+async function start(received: string[], rejected: string[]): Promise<string> {
+  server = await startHttpServer({
+    host: '127.0.0.1',
+    port: 0,
+    webhook: webhook(received, rejected),
+    probes,
   });
   return `http://127.0.0.1:${server.port}`;
 }
@@ -52,6 +71,30 @@ describe('daemon HTTP listener', () => {
     expect((await fetch(`${base}/readyz`)).status).toBe(503);
     expect(await (await fetch(`${base}/metrics`)).text()).toBe('m 1\n');
     expect((await fetch(`${base}/nope`)).status).toBe(404);
+  });
+
+  it('split listeners: the webhook one serves only the webhook path, the probe one only the probes', async () => {
+    const received: string[] = [];
+    server = await startHttpServer({ host: '127.0.0.1', port: 0, webhook: webhook(received, []) });
+    second = await startHttpServer({ host: '127.0.0.1', port: 0, probes });
+    const pub = `http://127.0.0.1:${server.port}`;
+    const priv = `http://127.0.0.1:${second.port}`;
+    for (const path of ['/healthz', '/readyz', '/metrics']) {
+      expect((await fetch(`${pub}${path}`)).status).toBe(404);
+    }
+    const post = (base: string) =>
+      fetch(`${base}/hook`, {
+        method: 'POST',
+        body: '{}',
+        headers: { 'content-type': 'application/json' },
+      });
+    expect((await post(pub)).status).toBe(200);
+    expect((await post(priv)).status).toBe(404);
+    expect(received).toEqual(['-:{}']);
+    expect((await fetch(`${priv}/healthz`)).status).toBe(200);
+    expect((await fetch(`${priv}/readyz`)).status).toBe(503);
+    expect(await (await fetch(`${priv}/metrics`)).text()).toBe('m 1\n');
+    expect((await fetch(`${priv}/healthz`, { method: 'POST' })).status).toBe(405);
   });
 
   it('parses HOST:PORT', () => {
