@@ -1,7 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { RoomServiceClient } from 'livekit-server-sdk';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCompositeAction, type StepResult } from '../../harness/github-action-runner.ts';
@@ -39,6 +48,21 @@ function freshCheckout(from: string): string {
   return dir;
 }
 
+/**
+ * The action's own checkout as a runner fetches it for `uses: owner/livekit-gitops@ref`: the
+ * tracked files only, no node_modules, no dist/ (the default `version` installs and runs it).
+ */
+function actionCheckout(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'lkg-action-'));
+  const files = execFileSync('git', ['ls-files', '-z'], { cwd: repoRoot, encoding: 'utf8' });
+  for (const file of files.split('\0').filter(Boolean)) {
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    cpSync(join(repoRoot, file), join(dir, file));
+  }
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
 interface JobInput {
   a: ActionsEnv;
   cwd: string;
@@ -46,6 +70,8 @@ interface JobInput {
   inputs?: Record<string, string>;
   /** Steps not to run (the runner-only ones are skipped anyway). */
   skip?: string[];
+  /** Where the action is checked out; this repository (already installed) unless given. */
+  actionPath?: string;
 }
 
 /** The composite action as the runner would run it, against the stand-in and the real server. */
@@ -73,8 +99,10 @@ async function runJob(job: JobInput): Promise<{ steps: StepResult[]; failed: boo
       GITHUB_EVENT_NAME: job.event,
       GITHUB_EVENT_PATH: eventPath,
       GITHUB_REF: job.event === 'push' ? 'refs/heads/main' : 'refs/pull/21/merge',
-      // The install step runs for real: `version: local` from this checkout (already installed).
-      GITHUB_ACTION_PATH: repoRoot,
+      // The install step runs for real, with the default `version`: the action's own checkout.
+      GITHUB_ACTION_PATH: job.actionPath ?? repoRoot,
+      // npm installs from its cache only (loopback-only tests): what `npm ci` here already fetched.
+      npm_config_offline: 'true',
       PATH: `${dirname(process.execPath)}:${process.env['PATH'] ?? ''}`,
       HOME: process.env['HOME'] ?? '',
     },
@@ -94,18 +122,20 @@ function output(run: { steps: StepResult[] }): string {
 }
 
 describe('action.yml (composite action steps, as the runner runs them)', () => {
-  it('on a pull request with invalid specs: status pending, then failure; no comment; the job fails', async () => {
+  it('on a pull request with invalid specs, from a fresh action checkout: status pending, then failure; no comment; the job fails', async () => {
     gh = await startGitHubServer({ token });
     const a = actionsEnv({ apiUrl: gh.baseUrl, token, pr: 21, headSha });
     const cwd = specRepo(
       'apiVersion: livekit-gitops/v1\nkind: Room\nmetadata:\n  name: lobby\nspec:\n  maxParticipants: many\n',
     );
 
+    const actionPath = actionCheckout();
     const run = await runJob({
       a,
       cwd,
       event: 'pull_request',
-      inputs: { target: 'staging', version: 'local' },
+      inputs: { target: 'staging' },
+      actionPath,
     });
 
     expect(outcomes(run)).toMatchObject({
@@ -118,6 +148,9 @@ describe('action.yml (composite action steps, as the runner runs them)', () => {
       Apply: 'skipped',
     });
     expect(run.failed).toBe(true);
+    // No npm release involved: the checkout got its runtime dependencies and ran from source.
+    expect(existsSync(join(actionPath, 'node_modules', '.package-lock.json'))).toBe(true);
+    expect(existsSync(join(actionPath, 'node_modules', 'vitest'))).toBe(false);
     expect(run.steps.find((s) => s.name === 'Validate and plan')?.stdout).toMatch(/E_SCHEMA_TYPE/);
     expect(gh.statuses.map((s) => [s.sha, s.context, s.state])).toEqual([
       [headSha, 'livekit-gitops/plan/staging', 'pending'],
@@ -146,7 +179,7 @@ describe('action.yml (composite action steps, as the runner runs them)', () => {
     const config = `state:\n  backend: redis\n  redis:\n    address: ${lk.redisAddress}\n    keyPrefix: '${prefix}state:'\n`;
     const repo = specRepo(spec, { 'livekit-gitops.yaml': config });
     const a = actionsEnv({ apiUrl: gh.baseUrl, token, pr: 21, headSha });
-    const inputs = { target: 'production', version: 'local' };
+    const inputs = { target: 'production' };
     const commentWrites = (): string[] =>
       gh
         ?.writes()
