@@ -4,7 +4,8 @@
 #   - redis-server (Debian package) when missing
 #   - livekit-server v1.13.5, built with `go install` into .tools/bin (about 4 minutes the first time)
 #   - the npm dependencies (npm ci)
-#   - with --tests: the stand-in egress worker the recording tests use (go build into .tools)
+#   - with --tests: the stand-in egress worker the recording tests use (go build into .tools) and
+#     the real LiveKit Agents worker package the agent tests use (npm ci in test/agent-worker)
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$LKG_ROOT"
@@ -55,4 +56,8 @@ fi
 if [ "${1:-}" = "--tests" ]; then
   say "building the stand-in egress worker (test/egress-worker)"
   node --input-type=module -e "const m = await import('./test/harness/egress-worker.ts'); console.error('[setup] ' + await m.buildEgressWorker());"
+  # @livekit/agents peers on rtc-node 0.13 (the project uses 1.x): its own package, reused when its
+  # lockfile is unchanged.
+  say "installing the test agent worker package (test/agent-worker)"
+  node --input-type=module -e "const m = await import('./test/harness/agent-worker.ts'); console.error('[setup] ' + await m.installAgentWorker());"
 fi

@@ -3,6 +3,7 @@ import { startLiveKit, type LiveKitEnv } from './livekit-server.ts';
 import { startRedis, type RedisInstance } from './redis-server.ts';
 import { startWebhookRelay, type WebhookRelay } from './webhook-relay.ts';
 import { buildEgressWorker } from './egress-worker.ts';
+import { installAgentWorker } from './agent-worker.ts';
 
 /** What integration tests get through `inject('livekit')` (see env.ts). */
 export interface ProvidedLiveKit {
@@ -43,6 +44,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     // Recording tests need the stand-in egress worker; scripts/setup.sh builds it ahead, and this
     // reuses that build (a cold Go build takes about two minutes).
     await buildEgressWorker();
+    // Agent tests need the @livekit/agents worker package; setup.sh installs it, this reuses it.
+    await installAgentWorker();
     redis = await startRedis();
     relay = await startWebhookRelay();
     livekit = await startLiveKit({ redisAddress: redis.address, webhookUrls: [relay.webhookUrl] });
