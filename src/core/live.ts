@@ -183,3 +183,28 @@ export interface LiveSipDispatchRule {
     | { type: 'individual'; roomPrefix: string; pin: string; noRandomness?: boolean }
     | { type: 'callee'; roomPrefix: string; pin: string; randomize: boolean };
 }
+
+export type AgentJobStatus = 'pending' | 'running' | 'success' | 'failed';
+
+/** A job the server made for a dispatch (one per agent worker that took it). */
+export interface LiveAgentJob {
+  id: string;
+  status: AgentJobStatus;
+  /** The agent's identity in the room, once it joined. */
+  participantIdentity: string;
+  error: string;
+}
+
+/**
+ * An agent dispatch (AgentDispatchService): "agent `agentName` belongs in `room`". Every new room
+ * also gets one with an empty agent name (automatic dispatch) unless it was created with agents.
+ */
+export interface LiveAgentDispatch {
+  id: string;
+  room: string;
+  agentName: string;
+  metadata: string;
+  /** Unix milliseconds. */
+  createdAtMs: number;
+  jobs: LiveAgentJob[];
+}

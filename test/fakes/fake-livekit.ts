@@ -4,8 +4,10 @@
  * It has no media: tests add participants and tracks through the hooks at the bottom.
  */
 import { LiveKitError, type LiveKitErrorKind } from '../../src/core/errors.ts';
+import { FakeAgentDispatches } from './fake-agent-dispatch.ts';
 import type {
   EgressStatus,
+  LiveAgentDispatch,
   LiveEgress,
   LiveIngress,
   LiveParticipant,
@@ -20,6 +22,7 @@ import type {
   TrackSource,
 } from '../../src/core/live.ts';
 import type {
+  CreateAgentDispatchInput,
   LiveKitPort,
   SipDispatchRuleInput,
   SipInboundTrunkInput,
@@ -84,6 +87,21 @@ export class FakeLiveKit implements LiveKitPort {
     { count: number; kind: LiveKitErrorKind; message: string }
   >();
   private seq = 0;
+  private readonly agents = new FakeAgentDispatches({
+    now: () => this.now(),
+    id: (prefix) => this.id(prefix),
+    join: (room, identity, agentName) => {
+      this.addParticipant(room, {
+        identity,
+        kind: 'agent',
+        attributes: { 'lk.agent.name': agentName },
+      });
+    },
+    leave: (room, identity) => {
+      this.participants.get(room)?.delete(identity);
+      this.refreshCounts(room);
+    },
+  });
 
   constructor(opts: FakeLiveKitOptions = {}) {
     this.redis = opts.redis ?? true;
@@ -148,7 +166,7 @@ export class FakeLiveKit implements LiveKitPort {
     return this.run('createRoom', 'RoomService.CreateRoom', [input], () => {
       const existing = this.rooms.get(input.name);
       if (existing) return existing; // an active room comes back unchanged
-      return this.makeRoom(input.name, input);
+      return this.makeRoom(input.name, input, input.agents ?? []);
     });
   }
 
@@ -160,6 +178,7 @@ export class FakeLiveKit implements LiveKitPort {
       maxParticipants?: number;
       metadata?: string;
     },
+    agents: readonly { agentName: string; metadata?: string }[] = [],
   ): LiveRoom {
     const room: LiveRoom = {
       sid: this.id('RM'),
@@ -175,6 +194,7 @@ export class FakeLiveKit implements LiveKitPort {
     };
     this.rooms.set(name, room);
     this.participants.set(name, new Map());
+    this.agents.roomCreated(name, agents);
     return room;
   }
 
@@ -182,6 +202,7 @@ export class FakeLiveKit implements LiveKitPort {
     return this.run('deleteRoom', 'RoomService.DeleteRoom', [name], () => {
       this.rooms.delete(name);
       this.participants.delete(name);
+      this.agents.roomDeleted(name);
     });
   }
 
@@ -252,6 +273,41 @@ export class FakeLiveKit implements LiveKitPort {
       this.member(op, room, identity);
       this.participants.get(room)?.delete(identity);
       this.refreshCounts(room);
+    });
+  }
+
+  // Agent dispatch
+
+  listAgentDispatches(room: string): Promise<LiveAgentDispatch[]> {
+    const op = 'AgentDispatch.ListDispatch';
+    return this.run('listAgentDispatches', op, [room], () => {
+      if (!this.agents.has(room)) throw this.noRoomNode(op);
+      return this.agents.list(room);
+    });
+  }
+
+  createAgentDispatch(input: CreateAgentDispatchInput): Promise<LiveAgentDispatch> {
+    const op = 'AgentDispatch.CreateDispatch';
+    return this.run('createAgentDispatch', op, [input], () => {
+      // LiveKit creates a room that does not exist (with its automatic dispatch).
+      if (!this.rooms.has(input.room)) this.makeRoom(input.room, {});
+      return this.agents.add(input.room, input.agentName, input.metadata ?? '');
+    });
+  }
+
+  deleteAgentDispatch(room: string, dispatchId: string): Promise<void> {
+    const op = 'AgentDispatch.DeleteDispatch';
+    return this.run('deleteAgentDispatch', op, [room, dispatchId], () => {
+      if (!this.agents.has(room)) throw this.noRoomNode(op);
+      this.agents.delete(room, dispatchId);
+    });
+  }
+
+  /** What LiveKit answers for a room-scoped call to a room no node hosts. */
+  private noRoomNode(op: string): LiveKitError {
+    return new LiveKitError('unavailable', op, 'no response from servers', {
+      serverCode: 'unavailable',
+      status: 503,
     });
   }
 
@@ -594,6 +650,11 @@ export class FakeLiveKit implements LiveKitPort {
   }
 
   // Test hooks (no media in a fake: participants and tracks are added by hand)
+
+  /** A worker registers this agent name: its dispatches get a job whose agent joins the room. */
+  registerAgent(agentName: string): void {
+    this.agents.registerAgent(agentName);
+  }
 
   /** A client joining: auto-creates the room with server defaults, like LiveKit's auto_create. */
   addParticipant(room: string, p: FakeParticipantInput): LiveParticipant {

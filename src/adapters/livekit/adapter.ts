@@ -1,8 +1,9 @@
 /**
  * The LiveKit port on livekit-server-sdk, composed of one method group per LiveKit service
- * (rooms and participants, egress, ingress, SIP) over one shared transport (client-call.ts).
+ * (rooms and participants, egress, ingress, SIP, agent dispatch) over one shared transport (client-call.ts).
  * A new service adds its own `*-methods.ts` and one line here.
  */
+import { agentDispatchMethods } from './agent-dispatch-methods.ts';
 import { createCaller } from './client-call.ts';
 import { egressMethods } from './egress-methods.ts';
 import { ingressMethods } from './ingress-methods.ts';
@@ -41,5 +42,6 @@ export function createLiveKitAdapter(opts: LiveKitAdapterOptions): LiveKitPort {
     ...egressMethods(caller, { startEgressTimeoutMs: opts.startEgressTimeoutMs ?? 30_000 }),
     ...ingressMethods(caller),
     ...sipMethods(caller),
+    ...agentDispatchMethods(caller),
   };
 }

@@ -2,7 +2,13 @@
  * The adapter's transport: one set of SDK clients per request timeout, every failure mapped to a
  * `LiveKitError` with the credentials scrubbed, and retries only for calls safe to repeat.
  */
-import { EgressClient, IngressClient, RoomServiceClient, SipClient } from 'livekit-server-sdk';
+import {
+  AgentDispatchClient,
+  EgressClient,
+  IngressClient,
+  RoomServiceClient,
+  SipClient,
+} from 'livekit-server-sdk';
 import { LiveKitError } from '../../core/errors.ts';
 import { toLiveKitError } from './errors.ts';
 import { DEFAULT_RETRY, withRetry, type RetryOptions } from './retry.ts';
@@ -12,6 +18,7 @@ export interface Clients {
   egress: EgressClient;
   ingress: IngressClient;
   sip: SipClient;
+  agent: AgentDispatchClient;
 }
 
 /** `retry`: safe to repeat; `once`: a lost answer may have done the work, so never repeated. */
@@ -58,6 +65,7 @@ export function createCaller(o: CallerOptions): Caller {
         egress: new EgressClient(url, apiKey, apiSecret, opts),
         ingress: new IngressClient(url, apiKey, apiSecret, opts),
         sip: new SipClient(url, apiKey, apiSecret, opts),
+        agent: new AgentDispatchClient(url, apiKey, apiSecret, opts),
       };
       clientSets.set(timeoutMs, c);
     }

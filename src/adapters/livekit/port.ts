@@ -6,6 +6,7 @@
  * Every method throws `LiveKitError` (src/core/errors.ts) and nothing else.
  */
 import type {
+  LiveAgentDispatch,
   LiveEgress,
   LiveIngress,
   LiveParticipant,
@@ -22,6 +23,10 @@ import type {
 export interface AgentDispatchInput {
   agentName: string;
   metadata?: string;
+}
+
+export interface CreateAgentDispatchInput extends AgentDispatchInput {
+  room: string;
 }
 
 export interface CreateRoomInput {
@@ -241,6 +246,17 @@ export interface LiveKitPort {
     muted: boolean,
   ): Promise<void>;
   removeParticipant(room: string, identity: string): Promise<void>;
+
+  // Agent dispatch (AgentDispatchService; needs Redis on the server for workers to register)
+  /** The room must exist: for a room that does not, the server answers `unavailable`. */
+  listAgentDispatches(room: string): Promise<LiveAgentDispatch[]>;
+  /**
+   * Not idempotent (two dispatches are two agents in the room) and never retried: callers
+   * reconcile a lost answer by listing. Creates the room when it does not exist.
+   */
+  createAgentDispatch(input: CreateAgentDispatchInput): Promise<LiveAgentDispatch>;
+  /** A dispatch that does not exist counts as deleted; its agent's job ends. */
+  deleteAgentDispatch(room: string, dispatchId: string): Promise<void>;
 
   // Egress (needs Redis on the server)
   /** Every page. */
