@@ -12,6 +12,7 @@ import {
 import { parseDuration } from './duration.ts';
 import { dottedPath, splitPointer, type Locator, type PathSegment } from './positions.ts';
 import { DURATION_PATTERN, ENV_NAME_PATTERN } from './schema-common.ts';
+import { AGENT_NAME_PATTERN } from '../kinds/room/schema.ts';
 
 type Schema = Record<string, unknown>;
 
@@ -208,6 +209,13 @@ function mapOne(e: ErrorObject): Mapped | undefined {
           message: `${where}: ${show(e.data)} is not a duration`,
           path,
           hint: 'e.g. 90m, 1h30m, 45s, 2d',
+        };
+      }
+      if (pattern === AGENT_NAME_PATTERN) {
+        return {
+          code: 'E_SCHEMA_FORMAT',
+          message: `${where}: ${show(e.data)} is not an agent name (letters, digits, '.', '_', '-'; starting with a letter or digit)`,
+          path,
         };
       }
       if (pattern === ENV_NAME_PATTERN) {

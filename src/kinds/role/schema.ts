@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { closed, duration, stringMap, TrackSource } from '../../spec/schema-common.ts';
+import { AgentDispatch } from '../room/schema.ts';
 
 /** VideoGrant fields a participant token may carry (the room comes from `token --room`). */
 export const Grants = closed(
@@ -31,6 +32,12 @@ export const RoleSpec = closed(
       duration('Lifetime of tokens minted from this role, e.g. `2h` (default 6h).'),
     ),
     attributes: Type.Optional(stringMap('Participant attributes set in the token.')),
+    agents: Type.Optional(
+      Type.Array(AgentDispatch, {
+        description:
+          "Agents the token brings (roomConfig.agents), besides the declared room's own; each must be declared by a Room or an AgentPolicy.",
+      }),
+    ),
   },
   { title: 'Role spec' },
 );

@@ -1,10 +1,11 @@
 /**
  * What `token --role` signs: the Role's grants for the room, its ttl and attributes, and, when a
  * Room spec declares the room, that room's settings as `roomConfig` so a room auto-created by its
- * first participant gets the declared configuration. Pure.
+ * first participant gets the declared configuration, and the agents of the room and of the Role
+ * (`roomConfig.agents`), so that first join also brings its agents. Pure.
  */
 import type { CreateRoomInput } from '../../adapters/livekit/port.ts';
-import type { DesiredRoom } from '../room/desired.ts';
+import type { AgentDispatch, DesiredRoom } from '../room/desired.ts';
 import { joinGrantsOf, type JoinGrants } from './grants.ts';
 import type { RoleSpec } from './schema.ts';
 
@@ -42,11 +43,40 @@ export function buildTokenRequest(input: TokenRequestInput): TokenRequest {
   };
   if (input.name !== undefined) request.name = input.name;
   if (input.role.attributes !== undefined) request.attributes = { ...input.role.attributes };
-  if (input.declared !== undefined) request.roomConfig = roomConfigOf(input.declared);
+  const roomConfig = roomConfigOf(input.room, input.declared, input.role.agents ?? []);
+  if (roomConfig !== undefined) request.roomConfig = roomConfig;
   return request;
 }
 
-function roomConfigOf(room: DesiredRoom): CreateRoomInput {
+/**
+ * The declared room's agents, then the Role's own; one dispatch per agent name (the room's wins),
+ * since two dispatches of one agent are two agents talking in the room.
+ */
+function tokenAgents(
+  declared: readonly AgentDispatch[],
+  role: readonly AgentDispatch[],
+): AgentDispatch[] {
+  const out: AgentDispatch[] = [];
+  for (const a of [...declared, ...role]) {
+    if (!out.some((o) => o.agentName === a.agentName)) out.push({ ...a });
+  }
+  return out;
+}
+
+function roomConfigOf(
+  name: string,
+  declared: DesiredRoom | undefined,
+  roleAgents: readonly AgentDispatch[],
+): CreateRoomInput | undefined {
+  if (declared === undefined && roleAgents.length === 0) return undefined;
+  const c: CreateRoomInput = declared === undefined ? { name } : declaredConfig(declared);
+  const agents = tokenAgents(declared?.agents ?? [], roleAgents);
+  if (agents.length > 0) c.agents = agents;
+  else delete c.agents;
+  return c;
+}
+
+function declaredConfig(room: DesiredRoom): CreateRoomInput {
   const c: CreateRoomInput = { name: room.name };
   if (room.emptyTimeout !== undefined) c.emptyTimeout = room.emptyTimeout;
   if (room.departureTimeout !== undefined) c.departureTimeout = room.departureTimeout;

@@ -10,10 +10,33 @@ export const RoomName = Type.String({
   description: 'The LiveKit room name (1 to 256 characters).',
 });
 
+/**
+ * Agent names are matched byte for byte against the `agentName` a worker registered; LiveKit
+ * checks nothing, so this keeps to what deploys and CLIs can carry safely: letters, digits, `.`,
+ * `_` and `-`, starting with a letter or digit, at most 128 characters.
+ */
+export const AGENT_NAME_MAX = 128;
+export const AGENT_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]*$';
+/** Job metadata travels in the dispatch and, for tokens, inside the JWT: kept to 64 KiB. */
+export const AGENT_METADATA_MAX = 64 * 1024;
+
+export const AgentName = Type.String({
+  minLength: 1,
+  maxLength: AGENT_NAME_MAX,
+  pattern: AGENT_NAME_PATTERN,
+  description:
+    'The agentName a LiveKit Agents worker registered (letters, digits, `.`, `_`, `-`; at most 128).',
+});
+
 export const AgentDispatch = closed(
   {
-    agentName: Type.String({ minLength: 1, description: 'Name of the agent to dispatch.' }),
-    metadata: Type.Optional(Type.String({ description: 'Job metadata handed to the agent.' })),
+    agentName: AgentName,
+    metadata: Type.Optional(
+      Type.String({
+        maxLength: AGENT_METADATA_MAX,
+        description: 'Job metadata handed to the agent (at most 64 KiB).',
+      }),
+    ),
   },
   { title: 'Agent dispatch' },
 );
@@ -56,7 +79,10 @@ export const RoomSpec = closed(
       ),
     ),
     agents: Type.Optional(
-      Type.Array(AgentDispatch, { description: 'Agents dispatched when the room is created.' }),
+      Type.Array(AgentDispatch, {
+        description:
+          'Agents dispatched into the room: with CreateRoom, and into the live room when missing.',
+      }),
     ),
     minPlayoutDelay: Type.Optional(uint32('Minimum playout delay in milliseconds.')),
     maxPlayoutDelay: Type.Optional(uint32('Maximum playout delay in milliseconds.')),

@@ -6,9 +6,13 @@ function hintFor(name: string, known: readonly string[]): string | undefined {
   return near ? `did you mean '${near}'?` : undefined;
 }
 
-/** `role:` in moderation rules names a Role; `trunks:` in dispatch rules name SIPInboundTrunks. */
+/**
+ * `role:` in moderation rules names a Role; `trunks:` in dispatch rules name SIPInboundTrunks; a
+ * Role's `agents` name agents a Room or an AgentPolicy declares (an explicit-dispatch worker gets
+ * only jobs that spell its name exactly, so a typo would bring no agent and say nothing).
+ */
 export function references(ctx: SemanticContext): Diagnostic[] {
-  const out: Diagnostic[] = [];
+  const out: Diagnostic[] = [...roleAgentReferences(ctx)];
   const roles = ofKind(ctx.specs, 'Role').map((r) => r.name);
   for (const mr of ofKind(ctx.specs, 'ModerationRule')) {
     (mr.spec.rules ?? []).forEach((rule, i) => {
@@ -39,6 +43,35 @@ export function references(ctx: SemanticContext): Diagnostic[] {
           ),
         );
       }
+    });
+  }
+  return out;
+}
+
+/** Agent names declared by Rooms and AgentPolicies. */
+export function declaredAgentNames(ctx: SemanticContext): string[] {
+  const names = new Set<string>();
+  for (const room of ofKind(ctx.specs, 'Room')) {
+    for (const a of room.spec.agents ?? []) names.add(a.agentName);
+  }
+  return [...names];
+}
+
+function roleAgentReferences(ctx: SemanticContext): Diagnostic[] {
+  const known = declaredAgentNames(ctx);
+  const out: Diagnostic[] = [];
+  for (const role of ofKind(ctx.specs, 'Role')) {
+    (role.spec.agents ?? []).forEach((a, i) => {
+      if (known.includes(a.agentName)) return;
+      out.push(
+        at(
+          role,
+          ['spec', 'agents', i, 'agentName'],
+          'E_UNKNOWN_REF',
+          `Role '${role.name}': no Room or AgentPolicy declares an agent named '${a.agentName}'`,
+          hintFor(a.agentName, known),
+        ),
+      );
     });
   }
   return out;
