@@ -4,7 +4,15 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'dist/', '.tools/', 'coverage/', 'test/egress-worker/', 'test/agent-worker/', '.bench/'],
+    ignores: [
+      'node_modules/',
+      'dist/',
+      '.tools/',
+      'coverage/',
+      'test/egress-worker/',
+      'test/agent-worker/',
+      '.bench/',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
