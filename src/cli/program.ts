@@ -18,7 +18,11 @@ export interface CommandContext {
   setExitCode(code: number): void;
 }
 
-export function buildProgram(ctx: CommandContext): Command {
+/** `argv` given: only the command it names is loaded (see registerCommands). */
+export async function buildProgram(
+  ctx: CommandContext,
+  argv?: readonly string[],
+): Promise<Command> {
   const program = new Command('livekit-gitops')
     .description('GitOps for LiveKit: validate, plan and apply YAML specs; reconcile continuously.')
     .version(packageVersion(), '-v, --version')
@@ -29,15 +33,15 @@ export function buildProgram(ctx: CommandContext): Command {
       writeOut: (s) => ctx.io.stdout(s),
       writeErr: (s) => ctx.io.stderr(s),
     });
-  registerCommands(program, ctx);
+  await registerCommands(program, ctx, argv);
   return program;
 }
 
 /** Runs the CLI and returns the exit code. Nothing below this prints or exits. */
 export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   let exitCode: number = ExitCode.ok;
-  const program = buildProgram({ io, setExitCode: (c) => (exitCode = c) });
   try {
+    const program = await buildProgram({ io, setExitCode: (c) => (exitCode = c) }, argv);
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (err) {
