@@ -12,6 +12,7 @@ export default tseslint.config(
       'test/egress-worker/',
       'test/agent-worker/',
       '.bench/',
+      'src/spec/generated/',
     ],
   },
   js.configs.recommended,

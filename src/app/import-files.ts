@@ -8,7 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { UsageError } from '../core/errors.ts';
-import { kebab } from '../spec/schema-common.ts';
+import { kebab } from '../spec/spec-constants.ts';
 import type { ImportKind } from './import-map.ts';
 import type { ImportedDoc } from './import-plan.ts';
 

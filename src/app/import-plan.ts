@@ -21,7 +21,7 @@ import {
   type Json,
 } from '../kinds/sip-common/secrets.ts';
 import { roomAddress } from '../kinds/room/desired.ts';
-import { API_VERSION } from '../spec/schema-common.ts';
+import { API_VERSION } from '../spec/spec-constants.ts';
 import {
   ingressToSpec,
   roomToSpec,

@@ -86,13 +86,4 @@ export interface ProjectConfig {
   daemon: { listen: string; interval: string; webhookPath: string };
 }
 
-export const DEFAULT_CONFIG: ProjectConfig = {
-  specPaths: ['rooms'],
-  stateDir: '.livekit-gitops',
-  statusDir: 'status',
-  state: { backend: 'file' },
-  prune: false,
-  maxDeletes: 10,
-  concurrency: 16,
-  daemon: { listen: '127.0.0.1:8080', interval: '5m', webhookPath: '/webhook' },
-};
+export { DEFAULT_CONFIG } from './config-defaults.ts';

@@ -1,18 +1,14 @@
 /** The optional project config file, validated with the same machinery as specs. */
 import path from 'node:path';
 import { diagnostic, sortDiagnostics, type Diagnostic } from '../core/diagnostics.ts';
-import { validator } from './ajv.ts';
-import {
-  DEFAULT_CONFIG,
-  ProjectConfigSchema,
-  type ProjectConfig,
-  type ProjectConfigInput,
-} from './config-schema.ts';
+import { DEFAULT_CONFIG } from './config-defaults.ts';
+import type { ProjectConfig, ProjectConfigInput } from './config-schema.ts';
 import { parseDuration } from './duration.ts';
 import { parseYaml } from './parse-yaml.ts';
 import { makeLocator } from './positions.ts';
 import { readSpecFile } from './read-files.ts';
 import { schemaDiagnostics } from './schema-errors.ts';
+import { configValidator } from './validators.ts';
 
 export const CONFIG_FILE = 'livekit-gitops.yaml';
 
@@ -79,7 +75,7 @@ export async function loadConfig(cwd: string, file?: string): Promise<ConfigResu
       }),
     );
   }
-  const validate = validator(ProjectConfigSchema);
+  const validate = configValidator;
   if (!validate(first.value)) {
     diagnostics.push(...schemaDiagnostics(validate.errors ?? [], read.display, locate));
     return { config: applyDefaults({}), file: abs, diagnostics: sortDiagnostics(diagnostics) };

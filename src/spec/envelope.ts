@@ -1,8 +1,8 @@
 /** The document envelope, checked before the kind's schema so its errors are specific. */
 import { diagnostic, didYouMean, type Diagnostic } from '../core/diagnostics.ts';
-import { isKind, KINDS, type Kind } from './kinds.ts';
+import { isKind, KINDS, type Kind } from './kind-names.ts';
 import type { Locator } from './positions.ts';
-import { API_VERSION } from './schema-common.ts';
+import { API_VERSION } from './spec-constants.ts';
 
 export function checkEnvelope(
   value: unknown,

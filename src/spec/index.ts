@@ -1,7 +1,8 @@
 /** The spec API other parts of the tool use. */
 export { loadSpecs, checkSources, type LoadOptions } from './load.ts';
 export { loadConfig, applyDefaults, CONFIG_FILE, type ConfigResult } from './config.ts';
-export { DEFAULT_CONFIG, type ProjectConfig } from './config-schema.ts';
+export { DEFAULT_CONFIG } from './config-defaults.ts';
+export type { ProjectConfig } from './config-schema.ts';
 export {
   resolveSecret,
   collectSecretValues,
@@ -14,6 +15,6 @@ export {
   type SecretContext,
 } from './secrets.ts';
 export { parseDuration } from './duration.ts';
-export { KINDS, isKind, type Kind } from './kinds.ts';
+export { KINDS, isKind, type Kind } from './kind-names.ts';
 export { formatDiagnostic, type Diagnostic, type DiagnosticCode } from '../core/diagnostics.ts';
 export type * from './types.ts';

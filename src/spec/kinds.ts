@@ -8,24 +8,10 @@ import { RoomName, RoomSpec } from '../kinds/room/schema.ts';
 import { SIPDispatchRuleSpec } from '../kinds/sip-dispatch-rule/schema.ts';
 import { SIPInboundTrunkSpec } from '../kinds/sip-inbound-trunk/schema.ts';
 import { SIPOutboundTrunkSpec } from '../kinds/sip-outbound-trunk/schema.ts';
+import type { Kind } from './kind-names.ts';
 import { documentSchema, ObjectName } from './schema-common.ts';
 
-export const KINDS = [
-  'Room',
-  'RecordingPolicy',
-  'ModerationRule',
-  'Role',
-  'Ingress',
-  'SIPInboundTrunk',
-  'SIPOutboundTrunk',
-  'SIPDispatchRule',
-] as const;
-
-export type Kind = (typeof KINDS)[number];
-
-export function isKind(value: unknown): value is Kind {
-  return typeof value === 'string' && (KINDS as readonly string[]).includes(value);
-}
+export { KINDS, isKind, type Kind } from './kind-names.ts';
 
 export const DOCUMENT_SCHEMAS: Record<Kind, TSchema> = {
   Room: documentSchema(

@@ -3,15 +3,15 @@
  * the kind's schema, then the semantic rules. Never throws for bad input.
  */
 import { sortDiagnostics, diagnostic, type Diagnostic } from '../core/diagnostics.ts';
-import { validator } from './ajv.ts';
 import { checkEnvelope } from './envelope.ts';
-import { DOCUMENT_SCHEMAS } from './kinds.ts';
 import { parseYaml } from './parse-yaml.ts';
+import { lazyLocators } from './lazy-locator.ts';
 import { makeLocator } from './positions.ts';
 import { readSpecFiles, type SourceText } from './read-files.ts';
 import { schemaDiagnostics } from './schema-errors.ts';
 import { runSemanticRules } from './semantic/index.ts';
 import type { LoadedSpec, LoadResult } from './types.ts';
+import { documentValidator } from './validators.ts';
 
 export interface LoadOptions {
   cwd: string;
@@ -45,6 +45,7 @@ export function checkSources(sources: readonly SourceText[]): {
         }),
       );
     }
+    const locatorFor = lazyLocators(src.text);
     for (const d of nonEmpty) {
       const locate = makeLocator(d.doc, parsed.lineCounter);
       const env = checkEnvelope(d.value, src.display, locate);
@@ -52,7 +53,7 @@ export function checkSources(sources: readonly SourceText[]): {
         diagnostics.push(...env.diagnostics);
         continue;
       }
-      const validate = validator(DOCUMENT_SCHEMAS[env.kind]);
+      const validate = documentValidator(env.kind);
       if (!validate(d.value)) {
         diagnostics.push(...schemaDiagnostics(validate.errors ?? [], src.display, locate));
         continue;
@@ -65,9 +66,8 @@ export function checkSources(sources: readonly SourceText[]): {
         labels: v.metadata.labels ?? {},
         spec: v.spec,
         source: { file: src.display, absolute: src.file, line: d.line, col: d.col },
-        doc: d.doc,
         index: d.index,
-        locate,
+        locate: locatorFor(d.index),
       } as LoadedSpec);
     }
   }

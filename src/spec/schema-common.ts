@@ -10,15 +10,25 @@ import Type, {
   type TString,
 } from 'typebox';
 
-export const API_VERSION = 'livekit-gitops/v1';
-export const SCHEMA_BASE = 'https://livekit-gitops.dev/schemas/';
+import {
+  API_VERSION,
+  DURATION_PATTERN,
+  ENV_NAME_PATTERN,
+  kebab,
+  NAME_MAX,
+  SCHEMA_BASE,
+  UINT32_MAX,
+} from './spec-constants.ts';
 
-/** Durations such as `90m`, `1h30m`, `45s`, `2d`, `500ms`. */
-export const DURATION_PATTERN = '^([0-9]+(ms|s|m|h|d))+$';
-export const ENV_NAME_PATTERN = '^[A-Z_][A-Z0-9_]*$';
-export const UINT32_MAX = 4_294_967_295;
-/** LiveKit's limit on room names and participant identities. */
-export const NAME_MAX = 256;
+export {
+  API_VERSION,
+  DURATION_PATTERN,
+  ENV_NAME_PATTERN,
+  kebab,
+  NAME_MAX,
+  SCHEMA_BASE,
+  UINT32_MAX,
+};
 
 export function closed<P extends TProperties>(
   properties: P,
@@ -166,11 +176,4 @@ export function documentSchema<K extends string, S extends TSchema>(
     },
     { $id: `${SCHEMA_BASE}${kebab(kind)}.json`, title: kind, description },
   );
-}
-
-export function kebab(kind: string): string {
-  return kind
-    .replace(/SIP/g, 'Sip')
-    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
-    .toLowerCase();
 }

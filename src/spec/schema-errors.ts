@@ -11,8 +11,8 @@ import {
 } from '../core/diagnostics.ts';
 import { parseDuration } from './duration.ts';
 import { dottedPath, splitPointer, type Locator, type PathSegment } from './positions.ts';
-import { DURATION_PATTERN, ENV_NAME_PATTERN } from './schema-common.ts';
-import { AGENT_NAME_PATTERN } from '../kinds/room/schema.ts';
+import { DURATION_PATTERN, ENV_NAME_PATTERN } from './spec-constants.ts';
+import { AGENT_NAME_PATTERN } from '../kinds/room/limits.ts';
 
 type Schema = Record<string, unknown>;
 

@@ -1,4 +1,3 @@
-import type { Document } from 'yaml';
 import type { Diagnostic } from '../core/diagnostics.ts';
 import type { IngressSpec } from '../kinds/ingress/schema.ts';
 import type { ModerationRuleSpec } from '../kinds/moderation-rule/schema.ts';
@@ -28,11 +27,12 @@ interface SpecBase<K extends Kind, S> {
   spec: S;
   /** Where the document starts. */
   source: SourceLocation;
-  /** The parsed YAML document, for positions of nodes inside it. */
-  doc: Document.Parsed;
   /** Index of the document within its file (0-based). */
   index: number;
-  /** line:col of a node inside this document, e.g. `locate(['spec', 'maxParticipants'])`. */
+  /**
+   * line:col of a node inside this document, e.g. `locate(['spec', 'maxParticipants'])`. The
+   * parsed document is not kept: the first call parses the file again.
+   */
   locate: Locator;
 }
 

@@ -6,7 +6,7 @@ import { adoptedEntries, buildImport, type SkippedObject } from '../../app/impor
 import { adoptObjects, readLive } from '../../app/import-run.ts';
 import { formatDiagnostic, hasErrors } from '../../core/diagnostics.ts';
 import { InvalidSpecsError, UsageError } from '../../core/errors.ts';
-import { kebab } from '../../spec/schema-common.ts';
+import { kebab } from '../../spec/spec-constants.ts';
 import { CONFIG_FILE, loadConfig } from '../../spec/config.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { CommandContext } from '../program.ts';

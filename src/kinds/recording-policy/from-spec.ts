@@ -6,7 +6,7 @@ import { parseDuration } from '../../spec/duration.ts';
 import type { LoadedRecordingPolicy } from '../../spec/types.ts';
 import type { ScheduleWindow } from '../room/desired.ts';
 import type { DesiredRecordingPolicy } from './desired.ts';
-import { SOURCE_FIELDS } from './schema.ts';
+import { SOURCE_FIELDS } from './fields.ts';
 
 export function desiredRecordingPolicyFromSpec(
   loaded: LoadedRecordingPolicy,

@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox';
+import { SOURCE_FIELDS, STORAGE_FIELDS } from './fields.ts';
 import {
   closed,
   NAME_MAX,
@@ -54,7 +55,6 @@ const storage = {
   azure: Type.Optional(Azure),
   aliOSS: Type.Optional(AliOss),
 };
-export const STORAGE_FIELDS = ['s3', 'gcp', 'azure', 'aliOSS'] as const;
 
 const FileOutput = closed(
   {
@@ -148,8 +148,6 @@ export const Encoding = closed(
   },
 );
 
-export const SOURCE_FIELDS = ['roomComposite', 'participant', 'trackComposite', 'web'] as const;
-
 export const RecordingPolicySpec = closed(
   {
     rooms: RoomSelector,
@@ -209,3 +207,5 @@ export const RecordingPolicySpec = closed(
 
 export type RecordingPolicySpec = Static<typeof RecordingPolicySpec>;
 export type RecordingOutput = Static<typeof Output>;
+
+export { SOURCE_FIELDS, STORAGE_FIELDS };

@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../../core/diagnostics.ts';
-import { ROOM_METADATA_MAX } from '../../kinds/room/schema.ts';
-import { STORAGE_FIELDS } from '../../kinds/recording-policy/schema.ts';
+import { ROOM_METADATA_MAX } from '../../kinds/room/limits.ts';
+import { STORAGE_FIELDS } from '../../kinds/recording-policy/fields.ts';
 import { at, ofKind, type SemanticContext } from './context.ts';
 
 /** Byte length of a string as UTF-8, without node:buffer. */

@@ -1,0 +1,13 @@
+/** The config a project without livekit-gitops.yaml gets (no typebox at run time). */
+import type { ProjectConfig } from './config-schema.ts';
+
+export const DEFAULT_CONFIG: ProjectConfig = {
+  specPaths: ['rooms'],
+  stateDir: '.livekit-gitops',
+  statusDir: 'status',
+  state: { backend: 'file' },
+  prune: false,
+  maxDeletes: 10,
+  concurrency: 16,
+  daemon: { listen: '127.0.0.1:8080', interval: '5m', webhookPath: '/webhook' },
+};
