@@ -108,7 +108,9 @@ function mapUnion(e: ErrorObject, errors: ErrorObject[]): { mapped?: Mapped; kee
   }
   const choices = requiredBranches(branches);
   if (choices) {
-    const present = choices.filter((c) => e.data && typeof e.data === 'object' && c in e.data);
+    // In the document's order, so the second one given is the one reported as conflicting.
+    const given = e.data && typeof e.data === 'object' ? Object.keys(e.data) : [];
+    const present = given.filter((k) => choices.includes(k));
     const message =
       e.keyword === 'anyOf'
         ? `${where} needs at least one of ${choices.join(', ')}`
@@ -116,6 +118,14 @@ function mapUnion(e: ErrorObject, errors: ErrorObject[]): { mapped?: Mapped; kee
           ? `${where} needs exactly one of ${choices.join(', ')}`
           : `${where} must have only one of ${choices.join(', ')} (found ${present.join(', ')})`;
     const code: DiagnosticCode = present.length === 0 ? 'E_MISSING_FIELD' : 'E_SCHEMA_ONE_OF';
+    // Too many given: point at the second of them (the first that conflicts), not the object.
+    const conflicting = e.keyword === 'oneOf' ? present[1] : undefined;
+    if (conflicting !== undefined) {
+      return {
+        keep: [],
+        mapped: { code, message, path: [...path, conflicting], useKey: true },
+      };
+    }
     return { keep: [], mapped: { code, message, path } };
   }
   // A union of types: keep the errors of the one branch whose type fits the value, if any.
@@ -245,10 +255,15 @@ function mapOne(e: ErrorObject): Mapped | undefined {
   if (RANGE.has(e.keyword)) {
     if (e.keyword === 'maxProperties' && e.schemaPath.includes('/dependentSchemas/')) {
       const key = e.schemaPath.split('/dependentSchemas/')[1]?.split('/')[0] ?? '';
+      // Point at a field given alongside `key` (the conflict), not at the enclosing object.
+      const other = Object.keys((e.data as Record<string, unknown> | null) ?? {}).find(
+        (k) => k !== key,
+      );
       return {
         code: 'E_SCHEMA_ONE_OF',
         message: `${where}: '${key}' cannot be combined with other fields`,
-        path,
+        path: other !== undefined ? [...path, other] : path,
+        useKey: other !== undefined,
       };
     }
     return {
