@@ -12,6 +12,7 @@ import {
 import { LiveKitError } from '../../core/errors.ts';
 import { toLiveKitError } from './errors.ts';
 import { DEFAULT_RETRY, withRetry, type RetryOptions } from './retry.ts';
+import { reuseSignedTokens } from './token-reuse.ts';
 
 export interface Clients {
   room: RoomServiceClient;
@@ -61,11 +62,11 @@ export function createCaller(o: CallerOptions): Caller {
     if (!c) {
       const opts = { requestTimeout: timeoutMs / 1000, failover: false };
       c = {
-        room: new RoomServiceClient(url, apiKey, apiSecret, opts),
-        egress: new EgressClient(url, apiKey, apiSecret, opts),
-        ingress: new IngressClient(url, apiKey, apiSecret, opts),
-        sip: new SipClient(url, apiKey, apiSecret, opts),
-        agent: new AgentDispatchClient(url, apiKey, apiSecret, opts),
+        room: reuseSignedTokens(new RoomServiceClient(url, apiKey, apiSecret, opts)),
+        egress: reuseSignedTokens(new EgressClient(url, apiKey, apiSecret, opts)),
+        ingress: reuseSignedTokens(new IngressClient(url, apiKey, apiSecret, opts)),
+        sip: reuseSignedTokens(new SipClient(url, apiKey, apiSecret, opts)),
+        agent: reuseSignedTokens(new AgentDispatchClient(url, apiKey, apiSecret, opts)),
       };
       clientSets.set(timeoutMs, c);
     }
