@@ -10,6 +10,8 @@ import type { Plan, ResourceChange } from '../core/plan.ts';
 import { batchedUpdates } from '../engine/batched-updates.ts';
 import { executeChanges } from '../engine/executor.ts';
 import { executeChange, recordChangeFailure, type StateEffect } from '../kinds/execute.ts';
+import { applyPhase, kindModule } from '../kinds/index.ts';
+import type { Env } from '../kinds/kind.ts';
 
 export type ChangeOutcome =
   | { ok: true; change: ResourceChange; effect: StateEffect }
@@ -30,14 +32,17 @@ export interface ApplyInput {
   now: () => Date;
   onStart?: (change: ResourceChange) => void;
   onDone?: (outcome: ChangeOutcome) => void;
+  env?: Env;
 }
 
 export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
   const { plan, lock, now } = input;
+  const env = input.env ?? process.env;
   const startedAt = now().toISOString();
   const protections = plan.protections ?? { protect: [], unprotect: [] };
   // Before any call: record the creates as pending, so a crash between CreateRoom and the state
-  // write still leaves the room ours on the next run (settleRoomInventory resolves it).
+  // write still leaves the room ours on the next run (the kind's settle resolves it). A kind may
+  // write its own marker (StartEgress records the request's fingerprint).
   await lock.update((doc) => {
     const base = input.settled ?? doc;
     doc.owned = { ...base.owned };
@@ -46,20 +51,9 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
     if (base.moderated !== undefined) doc.moderated = { ...base.moderated };
     if (base.recordings !== undefined) doc.recordings = { ...base.recordings };
     for (const change of plan.changes) {
-      // StartEgress is not idempotent: the marker (with the request's fingerprint) lets the next
-      // reconcile adopt the egress of a start whose answer was lost, instead of starting another.
-      if (change.action === 'start') {
-        const p = change.payload;
-        doc.pending[change.address] = {
-          address: change.address,
-          operation: 'start',
-          startedAt,
-          match: {
-            policy: change.name,
-            room: typeof p['room'] === 'string' ? p['room'] : '',
-            fingerprint: typeof p['fingerprint'] === 'string' ? p['fingerprint'] : '',
-          },
-        };
+      const marker = kindModule(change.kind)?.pendingMarker?.(change, startedAt);
+      if (marker) {
+        doc.pending[change.address] = marker;
         continue;
       }
       if (change.action !== 'create' && change.action !== 'replace') continue;
@@ -80,15 +74,14 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
   const records = batchedUpdates(lock);
   const result = await executeChanges(
     plan.changes,
-    (change) => executeChange(change, input.port, now),
+    (change) => executeChange(change, input.port, now, env),
     {
       concurrency: input.concurrency,
       // The adapter already retries the calls that are safe to repeat.
       retry: () => false,
-      // Deletes after everything else, as the plan orders them; SIP dispatch rules after the
-      // trunks they name (a trunk created by this apply has an id only once its phase ran).
-      order: (change) =>
-        change.action === 'delete' ? 2 : change.kind === 'SIPDispatchRule' ? 1 : 0,
+      // Deletes after everything else, as the plan orders them; a kind's changes after those of
+      // the kinds it applies after (ids they assign), as the kinds declare.
+      order: applyPhase,
       ...(input.onStart ? { onStart: input.onStart } : {}),
       onDone: (change, outcome) => {
         const o: ChangeOutcome = outcome.ok
@@ -96,7 +89,7 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
           : { ok: false, change, error: outcome.error };
         outcomes.push(o);
         if (o.ok) records.add((doc) => recordEffect(doc, change, o.effect));
-        else records.add((doc) => recordChangeFailure(doc, change, o.error, now()));
+        else records.add((doc) => recordChangeFailure(doc, change, o.error, now(), env));
         input.onDone?.(o);
       },
     },

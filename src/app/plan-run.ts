@@ -1,75 +1,55 @@
 /**
- * Observe LiveKit and plan: the one path that `plan`, `apply` and the daemon share.
+ * Observe LiveKit and plan: the one path that `plan`, `apply` and the daemon share. Both iterate
+ * the kind registry (src/kinds/index.ts): every kind observes its part, settles its part of the
+ * state and binds its planner; no kind is named here.
  */
-import { bindKind, type BoundKind } from '../core/kind-planner.ts';
+import type { BoundKind } from '../core/kind-planner.ts';
 import type { StateDocument } from '../core/inventory.ts';
-import type { LiveParticipant, LiveRoom } from '../core/live.ts';
 import type { Plan } from '../core/plan.ts';
 import { assemblePlan } from '../core/plan-assembly.ts';
 import type { LiveKitPort } from '../adapters/livekit/port.ts';
-import { moderationSpecsOf } from '../kinds/moderation-rule/from-spec.ts';
-import { observeParticipants } from '../kinds/moderation-rule/observe.ts';
-import { bindModeration, selectedRooms } from '../kinds/moderation-rule/planner.ts';
-import { settleModeration } from '../kinds/moderation-rule/settle.ts';
-import {
-  confirmRecordingCounts,
-  observeRecordingFor,
-  planRecordingStep,
-} from '../kinds/recording-policy/plan-hook.ts';
-import type { RecordingEvent, RecordingObservation } from '../kinds/recording-policy/settle.ts';
-import { createRoomPlanner } from '../kinds/room/planner.ts';
-import { settleRoomInventory } from '../kinds/room/settle.ts';
-import {
-  observePersistent,
-  planPersistentStep,
-  type PersistentObservation,
-} from '../kinds/sip-common/plan-step.ts';
+import { KIND_MODULES } from '../kinds/index.ts';
+import type {
+  Env,
+  KindModule,
+  ObservationPart,
+  Observed,
+  PlanExtras,
+  PlanStepInput,
+} from '../kinds/kind.ts';
 import type { Project } from './project.ts';
 
-export interface Observed {
-  rooms: LiveRoom[];
-  /** Participants of the live rooms a ModerationRule selects (absent: none were listed). */
-  participants?: Map<string, LiveParticipant[]>;
-  /**
-   * Participants per room where it was counted exactly. ListRooms' numParticipants can lag behind
-   * (with Redis the stored room is refreshed periodically), so decisions that would disconnect
-   * people (replace, delete) are re-checked with ListParticipants: see `planLive`.
-   */
-  occupancy?: Map<string, number>;
-  /** Active egress (every page), owned egresses that ended, lost ones (absent: no recording policy). */
-  egress?: RecordingObservation;
-  /** Ingress and SIP objects, listed on full observations only (absent: none declared or owned). */
-  persistent?: PersistentObservation;
+export type { Observed } from '../kinds/kind.ts';
+
+async function observeWith(
+  modules: readonly KindModule[],
+  run: (m: KindModule) => Promise<ObservationPart | undefined> | undefined,
+  into: Observed,
+): Promise<void> {
+  const parts = await Promise.all(modules.map(async (m) => run(m)));
+  for (const part of parts) part?.(into);
 }
 
 /**
- * One ListRooms call: every decision about rooms is made from it. With a scope (the daemon
- * reconciling the rooms a webhook named), only those rooms are listed. With the project's specs,
- * the participants of the rooms its ModerationRules select are listed too (bounded concurrency).
+ * Every kind observes what it needs, concurrently; kinds that read the others' observation (the
+ * participants of the rooms a rule selects) run after. With a scope (the daemon reconciling the
+ * rooms a webhook named), kinds observe only those rooms.
  */
 export async function observe(
   port: LiveKitPort,
   scope?: ReadonlySet<string>,
   project?: Pick<Project, 'specs'>,
-  /** The state read for this plan: recording looks up its owned egresses and probes them. */
+  /** The state read for this plan: kinds look up what they own (recording probes its egresses). */
   state?: StateDocument,
+  env: Env = process.env,
 ): Promise<Observed> {
-  const [rooms, egress, persistent] = await Promise.all([
-    port.listRooms(scope ? [...scope] : undefined),
-    observeRecordingFor(port, { scope, specs: project?.specs, state }),
-    // Persistent objects are not room-scoped: a webhook-scoped pass leaves them to full resyncs.
-    scope === undefined ? observePersistent(port, project?.specs ?? [], state) : undefined,
-  ]);
-  const observed: Observed = egress ? { rooms, egress } : { rooms };
-  if (persistent) observed.persistent = persistent;
-  const moderation = project ? moderationSpecsOf(project.specs) : undefined;
-  if (moderation === undefined || moderation.rules.length === 0) return observed;
-  const selected = selectedRooms(
-    moderation.rules,
-    moderation.declaredLabels,
-    rooms.map((r) => r.name),
-  );
-  return { ...observed, participants: await observeParticipants(port, selected) };
+  const input = { port, scope, specs: project?.specs, state, env, now: new Date() };
+  const observed: Observed = { rooms: [] };
+  const first = KIND_MODULES.filter((m) => !m.observesAfterOthers);
+  const after = KIND_MODULES.filter((m) => m.observesAfterOthers);
+  await observeWith(first, (m) => m.observe?.(input, observed), observed);
+  await observeWith(after, (m) => m.observe?.(input, observed), observed);
+  return observed;
 }
 
 export interface PlanInput {
@@ -83,62 +63,36 @@ export interface PlanInput {
   toolVersion: string;
   /** Plan only these rooms (by name); the observation must cover at least them. */
   scope?: ReadonlySet<string> | undefined;
+  env?: Env;
 }
 
-export interface PlanOutput {
+export interface PlanOutput extends PlanExtras {
   plan: Plan;
   /** The inventory settled against the observation (what apply writes back before executing). */
   state: StateDocument;
-  /** Recording adoptions, failures and lost egresses found while settling (for status and logs). */
-  recordingEvents?: RecordingEvent[];
 }
 
+/** Each kind in registry order settles its part of the state, then binds its planner. Pure. */
 export function planFrom(input: PlanInput): PlanOutput {
-  const { scope } = input;
-  const declared = new Set(input.project.rooms.map((r) => r.name));
-  const inScope = <T extends { name: string }>(list: readonly T[]): readonly T[] =>
-    scope ? list.filter((x) => scope.has(x.name)) : list;
-  let state = settleRoomInventory(input.state, input.observed.rooms, declared, scope);
-  const kinds: BoundKind[] = [
-    bindKind(
-      createRoomPlanner({ occupancy: occupancyOf(input.observed) }),
-      inScope(input.project.rooms),
-      inScope(input.observed.rooms),
-    ),
-  ];
-  const participants = input.observed.participants;
-  if (participants !== undefined && input.project.specs !== undefined) {
-    const liveNames = new Set(input.observed.rooms.map((r) => r.name));
-    state = settleModeration(state, liveNames, participants, scope);
-    const scoped = scope
-      ? new Map([...participants].filter(([room]) => scope.has(room)))
-      : participants;
-    kinds.push(bindModeration({ ...moderationSpecsOf(input.project.specs), participants: scoped }));
-  }
-  let recordingEvents: RecordingEvent[] = [];
-  if (input.observed.egress !== undefined) {
-    const step = planRecordingStep({
-      specs: input.project.specs ?? [],
-      declaredRooms: input.project.rooms,
-      liveRooms: input.observed.rooms,
-      observation: input.observed.egress,
-      state,
-      now: input.at ?? input.now,
-      scope,
-    });
-    state = step.state;
-    recordingEvents = step.events;
-    kinds.push(step.kind);
-  }
-  if (input.observed.persistent !== undefined && scope === undefined) {
-    const step = planPersistentStep({
-      specs: input.project.specs ?? [],
-      observation: input.observed.persistent,
-      state,
-      env: process.env,
-    });
-    state = step.state;
-    kinds.push(...step.kinds);
+  const step: Omit<PlanStepInput, 'state'> = {
+    specs: input.project.specs,
+    declaredRooms: input.project.rooms,
+    observed: input.observed,
+    at: input.at ?? input.now,
+    scope: input.scope,
+    env: input.env ?? process.env,
+  };
+  let state = input.state;
+  const extras: PlanExtras = {};
+  const kinds: BoundKind[] = [];
+  for (const m of KIND_MODULES) {
+    const settled = m.settle?.({ ...step, state });
+    if (settled) {
+      state = settled.state;
+      Object.assign(extras, settled.extras);
+    }
+    const bound = m.plan?.({ ...step, state });
+    if (bound) kinds.push(bound);
   }
   const plan = assemblePlan({
     kinds,
@@ -149,14 +103,7 @@ export function planFrom(input: PlanInput): PlanOutput {
     toolVersion: input.toolVersion,
     specHash: input.project.specHash,
   });
-  return recordingEvents.length > 0 ? { plan, state, recordingEvents } : { plan, state };
-}
-
-function occupancyOf(observed: Observed): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const [room, list] of observed.participants ?? []) counts.set(room, list.length);
-  for (const [room, n] of observed.occupancy ?? []) counts.set(room, n);
-  return counts;
+  return { plan, state, ...extras };
 }
 
 export interface LivePlanInput extends Omit<PlanInput, 'observed'> {
@@ -178,6 +125,7 @@ export async function planLive(input: LivePlanInput): Promise<LivePlanOutput> {
     input.scope,
     input.project.specs ? { specs: input.project.specs } : undefined,
     input.state,
+    input.env,
   );
   const first = planFrom({ ...input, observed });
   const refined = await recount(input.port, first.plan, observed);
@@ -187,46 +135,19 @@ export async function planLive(input: LivePlanInput): Promise<LivePlanOutput> {
 
 /**
  * ListRooms' participant counts lag behind (with Redis the stored room is refreshed periodically),
- * so decisions made on them that matter are confirmed with ListParticipants: replaces and deletes
- * (never disconnect people believed gone) and recording starts and stops. Returns the observation
- * with exact counts where needed, or undefined when the first plan needs no confirmation; callers
- * then plan again with it.
+ * so decisions made on them that matter are confirmed exactly by the kinds that made them (never
+ * disconnect people believed gone; never start or stop recordings on stale counts). Returns the
+ * observation with exact counts where needed, or undefined when the first plan needs no
+ * confirmation; callers then plan again with it.
  */
 export async function recount(
   port: LiveKitPort,
   plan: Plan,
   observed: Observed,
 ): Promise<Observed | undefined> {
-  const [occupancy, egress] = await Promise.all([
-    refineOccupancy(port, plan, observed),
-    observed.egress ? confirmRecordingCounts(port, plan, observed.egress) : undefined,
-  ]);
-  if (!occupancy && !egress) return undefined;
-  return { ...observed, ...(occupancy ?? {}), ...(egress ? { egress } : {}) };
-}
-
-/**
- * Rooms where the plan would disconnect people (replace, delete) or held a change back for them
- * are counted exactly with ListParticipants; returns the observation with those counts, or
- * undefined when no room needs it. Callers plan again with the result.
- */
-export async function refineOccupancy(
-  port: LiveKitPort,
-  plan: Plan,
-  observed: Observed,
-): Promise<Observed | undefined> {
-  const sensitive = new Set<string>();
-  for (const c of plan.changes) {
-    if (c.kind === 'Room' && (c.action === 'replace' || c.action === 'delete'))
-      sensitive.add(c.name);
-  }
-  for (const h of plan.held) if (h.kind === 'Room') sensitive.add(h.name);
-  if (sensitive.size === 0) return undefined;
-  const occupancy = new Map(observed.occupancy ?? []);
-  await Promise.all(
-    [...sensitive].map(async (room) => {
-      occupancy.set(room, (await port.listParticipants(room)).length);
-    }),
-  );
-  return { ...observed, occupancy };
+  const parts = await Promise.all(KIND_MODULES.map(async (m) => m.recount?.(port, plan, observed)));
+  if (parts.every((p) => p === undefined)) return undefined;
+  const refined: Observed = { ...observed };
+  for (const part of parts) part?.(refined);
+  return refined;
 }

@@ -8,7 +8,7 @@ import { LiveKitError } from '../../core/errors.ts';
 import type { StateDocument } from '../../core/inventory.ts';
 import type { JsonValue, ResourceChange } from '../../core/plan.ts';
 import type { LiveKitPort } from '../../adapters/livekit/port.ts';
-import type { StateEffect } from '../room/apply.ts';
+import type { ExecuteContext, StateEffect } from '../kind.ts';
 import { RECORDING_KIND } from './desired.ts';
 import { recordingOptionsFromEnv, type RecordingOptions } from './options.ts';
 import { buildStartInput } from './request.ts';
@@ -66,12 +66,13 @@ export function createRecordingExecutor(
   };
 }
 
-/** The executor the apply path registers, reading secrets and knobs from the process environment. */
-export const executeRecordingChange = (
+/** The executor the registry runs: secrets and knobs from the environment handed down. */
+export function executeRecording(
   change: ResourceChange,
-  port: LiveKitPort,
-  now: () => Date,
-): Promise<StateEffect> => createRecordingExecutor(process.env)(change, port, now);
+  ctx: ExecuteContext,
+): Promise<StateEffect> {
+  return createRecordingExecutor(ctx.env)(change, ctx.port, ctx.now);
+}
 
 /**
  * A start that failed: when the server answered (an HTTP status), nothing was started, so the
@@ -83,7 +84,7 @@ export function recordRecordingFailure(
   change: ResourceChange,
   error: unknown,
   now: Date,
-  options: RecordingOptions = recordingOptionsFromEnv(process.env),
+  options: RecordingOptions,
 ): void {
   if (change.kind !== RECORDING_KIND || change.action !== 'start') return;
   if (

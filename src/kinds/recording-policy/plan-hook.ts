@@ -1,8 +1,7 @@
 /**
- * The recording kind's entry points for the shared plan path (src/app/plan-run.ts): whether to
- * observe egress at all, the observation, and settle + bind for planning.
+ * The recording kind's parts of the shared plan path (see module.ts): whether to observe egress at
+ * all, the observation, the planner's input, and the recount of lagging participant counts.
  */
-import type { BoundKind } from '../../core/kind-planner.ts';
 import type { StateDocument } from '../../core/inventory.ts';
 import type { LiveRoom } from '../../core/live.ts';
 import type { Plan } from '../../core/plan.ts';
@@ -12,14 +11,9 @@ import type { DesiredRoom } from '../room/desired.ts';
 import { RECORDING_KIND, type DesiredRecordingPolicy } from './desired.ts';
 import { desiredRecordingPolicyFromSpec } from './from-spec.ts';
 import { countParticipants, observeRecording } from './observe.ts';
-import { recordingOptionsFromEnv, type RecordingOptions } from './options.ts';
-import { bindRecording, holdingAddresses, type RecordingPlanInput } from './planner.ts';
-import {
-  isRecordingAddress,
-  settleRecordingInventory,
-  type RecordingEvent,
-  type RecordingObservation,
-} from './settle.ts';
+import type { RecordingOptions } from './options.ts';
+import type { RecordingPlanInput } from './planner.ts';
+import { isRecordingAddress, type RecordingObservation } from './settle.ts';
 
 const cache = new WeakMap<readonly LoadedSpec[], DesiredRecordingPolicy[]>();
 
@@ -50,44 +44,35 @@ export function needsRecording(
 export async function observeRecordingFor(
   port: LiveKitPort,
   input: {
-    scope?: ReadonlySet<string> | undefined;
-    specs?: readonly LoadedSpec[] | undefined;
-    state?: StateDocument | undefined;
-    now?: Date;
-    options?: RecordingOptions;
+    scope: ReadonlySet<string> | undefined;
+    specs: readonly LoadedSpec[] | undefined;
+    state: StateDocument | undefined;
+    now: Date;
+    options: RecordingOptions;
   },
 ): Promise<RecordingObservation | undefined> {
   if (!needsRecording(input.specs, input.state)) return undefined;
   return observeRecording(port, {
     scope: input.scope,
     state: input.state,
-    now: input.now ?? new Date(),
-    options: input.options ?? recordingOptionsFromEnv(process.env),
+    now: input.now,
+    options: input.options,
   });
 }
 
-export interface RecordingPlanStep {
-  state: StateDocument;
-  kind: BoundKind;
-  /** Adoptions, failures, lost egresses found while settling: for status, logs and metrics. */
-  events: RecordingEvent[];
-}
-
-export function planRecordingStep(input: {
+/** The planner's input: policies, the rooms in scope with exact counts where they were taken. */
+export function recordingPlanInput(input: {
   specs: readonly LoadedSpec[];
   declaredRooms: readonly DesiredRoom[];
   liveRooms: readonly LiveRoom[];
   observation: RecordingObservation;
-  state: StateDocument;
-  now: Date;
-  scope?: ReadonlySet<string> | undefined;
-  options?: RecordingOptions;
-}): RecordingPlanStep {
-  const options = input.options ?? recordingOptionsFromEnv(process.env);
+  scope: ReadonlySet<string> | undefined;
+  options: RecordingOptions;
+}): RecordingPlanInput {
   const scope = input.scope;
   const counts = input.observation.counts;
   const scoped = scope ? input.liveRooms.filter((r) => scope.has(r.name)) : input.liveRooms;
-  const planInput: RecordingPlanInput = {
+  return {
     policies: recordingPoliciesOf(input.specs),
     rooms: counts
       ? scoped.map((r) => {
@@ -97,18 +82,9 @@ export function planRecordingStep(input: {
       : scoped,
     labelsOf: new Map(input.declaredRooms.map((r) => [r.name, r.labels])),
     active: input.observation.active,
-    options,
+    options: input.options,
     scope,
   };
-  const { state, events } = settleRecordingInventory({
-    state: input.state,
-    observation: input.observation,
-    holding: holdingAddresses(planInput, input.now),
-    now: input.now,
-    options,
-    scope,
-  });
-  return { state, kind: bindRecording(planInput), events };
 }
 
 /**

@@ -20,7 +20,7 @@ function obj(v: JsonValue | undefined): Json {
 
 export function persistentExecutor<Live>(
   def: PersistentKind<Live>,
-  env: Record<string, string | undefined> = process.env,
+  env: Record<string, string | undefined>,
 ) {
   return async function execute(
     change: ResourceChange,
