@@ -8,6 +8,7 @@
 import type { DaemonMetrics } from '../adapters/metrics/registry.ts';
 import {
   startHttpServer,
+  type HookHandler,
   type HttpReply,
   type ProbeRoutes,
   type WebhookRoute,
@@ -21,6 +22,8 @@ export interface DaemonHttpOptions {
   maxBodyBytes?: number;
   metrics: DaemonMetrics;
   onWebhook: (rawBody: string, authorization: string | undefined) => Promise<HttpReply>;
+  /** Further POST endpoints beside the webhook (the git push hook), on the same listener. */
+  hooks?: Readonly<Record<string, HookHandler>>;
   /** Why the daemon is stuck; empty when it is healthy. */
   unhealthyReasons(): string[];
   /** Why the daemon is not ready; empty when it is. */
@@ -50,6 +53,7 @@ export async function startDaemonHttp(o: DaemonHttpOptions): Promise<DaemonHttp>
     path: o.webhookPath,
     ...(o.maxBodyBytes !== undefined ? { maxBodyBytes: o.maxBodyBytes } : {}),
     onWebhook: o.onWebhook,
+    ...(o.hooks ? { hooks: o.hooks } : {}),
     onRejected: (reason) =>
       metrics.webhookEvents.inc({ event: 'unknown', outcome: `rejected_${reason}` }),
   };

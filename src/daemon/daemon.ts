@@ -30,6 +30,12 @@ import { createSpecStore } from './spec-store.ts';
 import { createWakeups } from './wakeups.ts';
 import { createWebhookIntake } from './webhook-intake.ts';
 import { within } from './within.ts';
+import {
+  attachGitSource,
+  markSpecCommits,
+  type DaemonGit,
+  type DaemonGitSettings,
+} from './git-source/daemon-git.ts';
 
 export interface DaemonOptions {
   cwd: string;
@@ -68,6 +74,8 @@ export interface DaemonOptions {
   leaseStallMs?: number;
   /** Backoff of a failing key: first delay and cap. */
   backoff?: { baseMs: number; maxMs: number };
+  /** Specs from a git repository instead of `specPaths` (see docs/git-source.md). */
+  git?: DaemonGitSettings;
 }
 
 export interface RunningDaemon {
@@ -131,8 +139,33 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     },
     halt.signal,
   );
-  const specs = createSpecStore({ paths: o.specPaths, cwd: o.cwd });
-  const secretValues = createSecretValues({ specs, apiSecret: o.creds.apiSecret, env: o.env });
+  // With a git source the specs are read through the link to the commit in force.
+  const git: DaemonGit | undefined = o.git
+    ? await attachGitSource(o.git, {
+        log,
+        now: o.now,
+        registry: metrics.registry,
+        status,
+        applied: async () => {
+          await sources.reload();
+          markCommits();
+        },
+      })
+    : undefined;
+  const specs = createSpecStore(
+    git ? { paths: git.paths, cwd: git.cwd } : { paths: o.specPaths, cwd: o.cwd },
+  );
+  const secretValues = createSecretValues({
+    specs,
+    apiSecret: o.creds.apiSecret,
+    env: o.env,
+    ...(git ? { extra: git.secrets } : {}),
+  });
+  /** Each declared room's status names the commit that last changed its spec. */
+  function markCommits(): void {
+    const commit = git?.source.status().applied;
+    if (commit) markSpecCommits(status, specs.current().rooms, commit);
+  }
 
   function enqueue(key: string): void {
     if (!stopping) queue?.enqueue(key);
@@ -144,6 +177,8 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     cwd: o.cwd,
     ...(o.debounceMs !== undefined ? { debounceMs: o.debounceMs } : {}),
     intervalMs: o.intervalMs,
+    // A git source switches the specs itself (no watcher on a checkout that never changes).
+    watch: !git,
     specs,
     timers,
     status,
@@ -175,6 +210,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     ...(o.maxBodyBytes !== undefined ? { maxBodyBytes: o.maxBodyBytes } : {}),
     metrics,
     onWebhook: intake,
+    ...(git ? { hooks: git.hooks } : {}),
     unhealthyReasons: () =>
       healthReasons({
         now: Date.now(),
@@ -183,7 +219,10 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
         workStallMs: o.workStallMs ?? WORK_STALL_MS,
         leaseStallMs: o.leaseStallMs ?? LEASE_STALL_MS,
       }),
-    notReadyReasons: () => readyReasons({ leading: lock !== undefined, firstFullDone, livekitUp }),
+    notReadyReasons: () => [
+      ...readyReasons({ leading: lock !== undefined, firstFullDone, livekitUp }),
+      ...(git && !git.source.status().applied ? ['no git commit applied yet'] : []),
+    ],
   });
   log.info({ listen: `${http.host}:${http.port}`, webhookPath: o.webhookPath }, 'listening');
   if (o.metricsListen) {
@@ -216,7 +255,13 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       d.active = true;
     });
     status.start();
+    if (git) {
+      // The commit in force before a restart stays in force until a newer one is applied.
+      await git.source.resume();
+      await git.source.sync('startup');
+    }
     sources.report(await specs.reload());
+    markCommits();
     const reconciler = createReconciler({
       port,
       backend: o.backend,
@@ -263,6 +308,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     });
     if (stopping) return;
     await sources.start(() => stopping);
+    if (!stopping) git?.source.start();
   }
 
   const activation = activate().catch((err: unknown) => {
@@ -282,6 +328,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       void http.close(o.drainMs);
       wakeups.close();
       await within(sources.close(), left());
+      await within(git?.source.close(), left());
       // Startup (lock wait, first load) may still be running; it checks `stopping` and ends.
       if (!(await within(activation, left()))) log.warn('startup did not finish in time');
       const drained = (await queue?.shutdown({ drainMs: left() })) ?? true;

@@ -9,12 +9,14 @@ export function createSecretValues(o: {
   specs: SpecStore;
   apiSecret: string;
   env: Record<string, string | undefined>;
+  /** Values known up front (the git source's token and webhook secret). */
+  extra?: readonly string[];
 }): () => readonly string[] {
   let secrets = { hash: '\u0000', values: [] as readonly string[] };
   return () => {
     const snap = o.specs.current();
     if (snap.specHash !== secrets.hash) {
-      const values = [o.apiSecret, ...collectSecretValues(snap.specs, o.env)];
+      const values = [o.apiSecret, ...(o.extra ?? []), ...collectSecretValues(snap.specs, o.env)];
       secrets = { hash: snap.specHash, values };
     }
     return secrets.values;

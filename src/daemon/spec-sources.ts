@@ -21,6 +21,8 @@ export interface SpecSourcesOptions {
   cwd: string;
   debounceMs?: number;
   intervalMs: number;
+  /** Watch the spec files (off when a git source switches the specs itself). */
+  watch?: boolean;
   specs: SpecStore;
   timers: ScheduleTimers;
   status: StatusStore;
@@ -32,6 +34,8 @@ export interface SpecSourcesOptions {
 export interface SpecSources {
   /** Puts a snapshot's errors in the log, the metrics and the daemon status. */
   report(snap: SpecSnapshot): void;
+  /** Reloads the specs and enqueues what changed (as a file change does). */
+  reload(): Promise<void>;
   /** Watches the specs, catches up on changes since the first load, then arms the interval. */
   start(stopping: () => boolean): Promise<void>;
   close(): Promise<void>;
@@ -86,7 +90,14 @@ export function createSpecSources(o: SpecSourcesOptions): SpecSources {
 
   return {
     report,
+    reload: () => onSpecChange([]),
     async start(stopping) {
+      if (o.watch === false) {
+        await onSpecChange([]);
+        enqueue(FULL_RESYNC_KEY);
+        armInterval();
+        return;
+      }
       watcher = watchSpecs({
         paths: o.specPaths,
         cwd: o.cwd,

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { closed, duration, SCHEMA_BASE, SecretRef } from './schema-common.ts';
+import { closed, duration, FromEnv, FromFile, SCHEMA_BASE, SecretRef } from './schema-common.ts';
 
 export const ProjectConfigSchema = closed(
   {
@@ -57,6 +57,67 @@ export const ProjectConfigSchema = closed(
         ),
       }),
     ),
+    source: Type.Optional(
+      closed({
+        git: closed({
+          url: Type.String({
+            minLength: 1,
+            description:
+              'Repository URL (https://, ssh://, git@host:path, git://, file:// or a path); never with credentials in it.',
+          }),
+          ref: Type.Optional(
+            Type.String({
+              minLength: 1,
+              pattern: '^[^\\s~^:?*\\[\\\\]+$',
+              description: 'Branch name or full ref to follow (default main).',
+            }),
+          ),
+          path: Type.Optional(
+            Type.String({
+              minLength: 1,
+              description: 'Spec files or directory inside the repository (default .).',
+            }),
+          ),
+          interval: Type.Optional(duration('How often the ref is fetched (default 1m).')),
+          auth: Type.Optional(
+            Type.Union(
+              [
+                closed(
+                  {
+                    sshKey: FromFile,
+                    knownHosts: Type.Optional(FromFile),
+                  },
+                  { title: 'SSH key' },
+                ),
+                closed(
+                  {
+                    token: FromEnv,
+                    username: Type.Optional(
+                      Type.String({
+                        minLength: 1,
+                        description: 'HTTP user name sent with the token (default x-access-token).',
+                      }),
+                    ),
+                  },
+                  { title: 'HTTPS token' },
+                ),
+              ],
+              { description: 'Credentials by reference: an SSH key file or a token variable.' },
+            ),
+          ),
+          webhook: Type.Optional(
+            closed({
+              secret: SecretRef,
+            }),
+          ),
+          verify: Type.Optional(
+            closed({
+              allowedSigners: FromFile,
+            }),
+          ),
+        }),
+      }),
+    ),
   },
   {
     $id: `${SCHEMA_BASE}config.json`,
@@ -84,6 +145,10 @@ export interface ProjectConfig {
   maxDeletes: number;
   concurrency: number;
   daemon: { listen: string; interval: string; webhookPath: string };
+  /** Where the daemon's specs come from when not from local files. */
+  source?: { git: GitSourceInput };
 }
 
 export { DEFAULT_CONFIG } from './config-defaults.ts';
+
+export type GitSourceInput = NonNullable<ProjectConfigInput['source']>['git'];

@@ -4,6 +4,7 @@ import { diagnostic, sortDiagnostics, type Diagnostic } from '../core/diagnostic
 import { DEFAULT_CONFIG } from './config-defaults.ts';
 import type { ProjectConfig, ProjectConfigInput } from './config-schema.ts';
 import { parseDuration } from './duration.ts';
+import { gitSourceDiagnostics } from './config-git-source.ts';
 import { parseYaml } from './parse-yaml.ts';
 import { makeLocator } from './positions.ts';
 import { readSpecFile } from './read-files.ts';
@@ -30,6 +31,7 @@ export function applyDefaults(input: ProjectConfigInput): ProjectConfig {
     if (input.state.redis.password) state.redis.password = input.state.redis.password;
   }
   return {
+    ...(input.source ? { source: input.source } : {}),
     specPaths: input.specPaths ?? DEFAULT_CONFIG.specPaths,
     stateDir: input.stateDir ?? DEFAULT_CONFIG.stateDir,
     statusDir: input.statusDir ?? DEFAULT_CONFIG.statusDir,
@@ -91,6 +93,7 @@ export async function loadConfig(cwd: string, file?: string): Promise<ConfigResu
       ),
     );
   }
+  diagnostics.push(...gitSourceDiagnostics(input, read.display, locate));
   if (input.state?.backend === 'redis' && !input.state.redis) {
     diagnostics.push(
       diagnostic(

@@ -1,4 +1,5 @@
 /** The shape of `status/_daemon.yaml`: the daemon's own status, beside the per-room files. */
+import type { GitSourceStatus } from '../../core/git-commit.ts';
 
 export interface SpecErrorEntry {
   file: string;
@@ -22,6 +23,8 @@ export interface DaemonStatus {
   lastFullResync: { time: string; result: 'success' | 'error'; message?: string } | null;
   /** Webhook ids already folded (newest last, bounded), so a restart does not fold them twice. */
   seenEventIds: string[];
+  /** With a git source: the fetched, applied and refused commits. */
+  git?: GitSourceStatus;
   updatedAt: string;
 }
 

@@ -2,6 +2,7 @@
  * What a status file holds, and the pure folds that change it: webhook events, observations,
  * reconcile results. Time always comes in as an ISO string; nothing here touches the disk.
  */
+import type { CommitInfo } from '../../core/git-commit.ts';
 import type { LiveParticipant, LiveRoom, ParticipantKind } from '../../core/live.ts';
 import type { RoomRecordings } from './recording-status.ts';
 
@@ -67,6 +68,8 @@ export interface RoomStatus {
   conditions: Condition[];
   events: StatusEvent[];
   lastReconcile: LastReconcile | null;
+  /** With a git source: the commit that last changed this room's spec (and that spec's hash). */
+  specCommit?: CommitInfo & { specHash: string };
   updatedAt: string;
 }
 

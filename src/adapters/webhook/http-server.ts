@@ -5,7 +5,12 @@
  * with only the probes (private). This layer checks only transport (method, media type, size)
  * and hands the raw body and `Authorization` header to the daemon, which verifies the signature.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface HttpReply {
@@ -23,6 +28,8 @@ export interface WebhookRoute {
   maxBodyBytes?: number;
   onWebhook(rawBody: string, authorization: string | undefined): Promise<HttpReply>;
   onRejected?(reason: TransportRejection): void;
+  /** Further `POST` endpoints (the git push hook): path -> handler of the raw body and headers. */
+  hooks?: Readonly<Record<string, HookHandler>>;
 }
 
 export interface ProbeRoutes {
@@ -39,6 +46,8 @@ export interface HttpServerOptions {
   /** Absent: this listener serves no probes (they are on their own listener). */
   probes?: ProbeRoutes;
 }
+
+export type HookHandler = (rawBody: string, headers: IncomingHttpHeaders) => Promise<HttpReply>;
 
 export interface HttpServer {
   host: string;
@@ -135,9 +144,29 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
     send(res, await hook.onWebhook(body.text, typeof auth === 'string' ? auth : undefined));
   }
 
+  async function postHook(
+    handler: HookHandler,
+    maxBodyBytes: number | undefined,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
+    if (req.method !== 'POST') {
+      return send(res, { status: 405, body: 'method not allowed\n' }, { allow: 'POST' });
+    }
+    const body = await readBody(req, maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+    if (!body.ok && body.why === 'aborted') return;
+    if (!body.ok) {
+      return send(res, { status: 413, body: 'body too large\n' }, { connection: 'close' });
+    }
+    send(res, await handler(body.text, req.headers));
+  }
+
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (opts.webhook && path === opts.webhook.path) return webhook(opts.webhook, req, res);
+    const hooks = opts.webhook?.hooks;
+    const handler = hooks && Object.hasOwn(hooks, path) ? hooks[path] : undefined;
+    if (handler) return postHook(handler, opts.webhook?.maxBodyBytes, req, res);
     const probes = opts.probes;
     if (!probes || !PROBE_PATHS.has(path)) return send(res, { status: 404, body: 'not found\n' });
     if (req.method !== 'GET' && req.method !== 'HEAD') {

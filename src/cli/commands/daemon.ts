@@ -9,6 +9,7 @@ import { startDaemon } from '../../daemon/daemon.ts';
 import { CONFIG_FILE, loadConfig } from '../../spec/config.ts';
 import { parseDuration } from '../../spec/duration.ts';
 import { ExitCode } from '../exit-codes.ts';
+import { gitSourceSettings, type GitFlags } from '../git-source-settings.ts';
 import { packageVersion, type CommandContext } from '../program.ts';
 import {
   addProjectOptions,
@@ -17,7 +18,7 @@ import {
   type ProjectFlags,
 } from '../project-context.ts';
 
-interface DaemonFlags extends ProjectFlags {
+interface DaemonFlags extends ProjectFlags, GitFlags {
   listen?: string;
   metricsListen?: string;
   workStall?: string;
@@ -71,6 +72,22 @@ export function registerDaemon(program: Command, ctx: CommandContext): void {
     .option('--rate-limit <n>', 'LiveKit API calls per second at most', '50')
     .option('--rate-burst <n>', 'burst of LiveKit API calls', '100')
     .option('--drain-timeout <duration>', 'on SIGTERM, wait this long for in-flight work', '10s')
+    .option(
+      '--git-url <url>',
+      'follow this git repository instead of local files (config: source.git.url)',
+    )
+    .option(
+      '--git-ref <ref>',
+      'branch or full ref to follow (config: source.git.ref; default main)',
+    )
+    .option(
+      '--git-path <path>',
+      'spec path inside the repository (config: source.git.path; default .)',
+    )
+    .option(
+      '--git-interval <duration>',
+      'fetch interval, jittered ±10% (config: source.git.interval; default 1m)',
+    )
     .option('--log-level <level>', 'trace, debug, info, warn, error', 'info')
     .addOption(
       new Option(
@@ -108,6 +125,10 @@ export function registerDaemon(program: Command, ctx: CommandContext): void {
     if (!webhookPath.startsWith('/')) throw new UsageError('--webhook-path must start with /');
     const connection = liveKitConnectionFromEnv(ctx.io.env);
     const stateConfig = stateConfigFor(config, flags, ctx.io.env, ctx.io.cwd);
+    const git = gitSourceSettings(flags, config, ctx.io);
+    if (git && paths.length > 0) {
+      throw new UsageError('spec paths and a git source exclude each other (use --git-path)');
+    }
     const offset = Number(flags.clockOffset ?? '0');
     if (!Number.isFinite(offset)) throw new UsageError('--clock-offset wants milliseconds');
 
@@ -149,6 +170,7 @@ export function registerDaemon(program: Command, ctx: CommandContext): void {
         ? { lockTimeoutMs: durationOf(flags.lockTimeout, '--lock-timeout') }
         : {}),
       drainMs: durationOf(flags.drainTimeout ?? '10s', '--drain-timeout'),
+      ...(git ? { git } : {}),
       ...(flags.debounce !== undefined
         ? { debounceMs: whole(flags.debounce, 200, '--debounce') }
         : {}),

@@ -1,0 +1,155 @@
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { makeWorkspace, roomYaml } from '../../harness/cli.ts';
+import {
+  makeGitOrigin,
+  startGitDaemon,
+  type GitDaemon,
+  type GitOrigin,
+} from '../../harness/git-origin.ts';
+import {
+  metricValue,
+  readDaemonStatus,
+  readRoomStatus,
+  startDaemonChild,
+  waitFor,
+  type DaemonChild,
+} from './daemon-process.ts';
+import { daemonTestBed, stopDaemons } from './test-bed.ts';
+
+const { env, port, tag, deleteTaggedRooms } = daemonTestBed();
+const running: DaemonChild[] = [];
+const origins: GitOrigin[] = [];
+const gitDaemons: GitDaemon[] = [];
+
+afterEach(async () => {
+  await stopDaemons(running);
+  for (const g of gitDaemons.splice(0)) await g.stop();
+  for (const o of origins.splice(0)) await o.cleanup();
+});
+afterAll(async () => {
+  await deleteTaggedRooms();
+});
+
+async function metadataOf(name: string): Promise<string | undefined> {
+  return (await port.listRooms([name]))[0]?.metadata;
+}
+
+describe('daemon: git source over git daemon', () => {
+  it('applies pushes within an interval, refuses an invalid commit, follows a force-push and keeps the last good commit when the remote is gone', async () => {
+    const room = `git-a-${tag}`;
+    const origin = await makeGitOrigin();
+    origins.push(origin);
+    const first = await origin.commit(
+      { 'rooms/a.yaml': roomYaml(room, { metadata: 'v1' }) },
+      'Add room a',
+    );
+    const served = await startGitDaemon(origin.base);
+    gitDaemons.push(served);
+    const ws = await makeWorkspace({
+      'livekit-gitops.yaml': 'prune: true\nsource:\n  git:\n    url: placeholder\n',
+    });
+    // The flags beat the config file's url, path and interval.
+    const d = await startDaemonChild(ws, env, [
+      '--git-url',
+      served.url,
+      '--git-path',
+      'rooms',
+      '--git-interval',
+      '1s',
+      '--interval',
+      '1h',
+    ]);
+    running.push(d);
+
+    await waitFor('room at v1', async () => (await metadataOf(room)) === 'v1');
+    await waitFor('v1 commit in status', async () => {
+      const s = await readDaemonStatus(ws);
+      return (
+        s?.git?.applied?.sha === first &&
+        (await readRoomStatus(ws, room))?.specCommit?.sha === first
+      );
+    });
+    const s1 = await readDaemonStatus(ws);
+    expect(s1?.git?.applied).toMatchObject({ author: 'Ada Tester', subject: 'Add room a' });
+    expect(s1?.git?.ref).toBe('refs/heads/main');
+
+    // A push is applied by the next interval fetch.
+    const second = await origin.commit(
+      { 'rooms/a.yaml': roomYaml(room, { metadata: 'v2' }) },
+      'Room a v2',
+    );
+    await waitFor('room at v2', async () => (await metadataOf(room)) === 'v2');
+    await waitFor(
+      'v2 applied',
+      async () => (await readDaemonStatus(ws))?.git?.applied?.sha === second,
+    );
+
+    // An invalid commit is refused whole: the room keeps v2 (also the valid file beside it is not
+    // applied), the failing sha and its errors are reported.
+    const other = `git-b-${tag}`;
+    const bad = await origin.commit(
+      {
+        'rooms/a.yaml': roomYaml(room, { metadata: 'v3', maxParticipants: -1 }),
+        'rooms/b.yaml': roomYaml(other, { metadata: 'b1' }),
+      },
+      'Break room a',
+    );
+    await waitFor(
+      'bad commit refused',
+      async () => (await readDaemonStatus(ws))?.git?.rejected?.sha === bad,
+    );
+    const s2 = await readDaemonStatus(ws);
+    expect(s2?.git?.applied?.sha).toBe(second);
+    expect(s2?.git?.rejected?.reason).toBe('invalid_specs');
+    expect(s2?.git?.rejected?.errors.join('\n')).toMatch(/rooms\/a\.yaml:\d+:\d+/);
+    expect(
+      await metricValue(
+        d.base,
+        `livekit_gitops_git_rejected_commit{sha="${bad}",reason="invalid_specs"}`,
+      ),
+    ).toBe(1);
+    expect(d.logs()).toContain(bad);
+    expect(await metadataOf(room)).toBe('v2');
+    expect(await port.listRooms([other])).toEqual([]);
+
+    // The next good commit is applied, and the refusal cleared.
+    const third = await origin.commit(
+      {
+        'rooms/a.yaml': roomYaml(room, { metadata: 'v3' }),
+        'rooms/b.yaml': roomYaml(other, { metadata: 'b1' }),
+      },
+      'Fix room a',
+    );
+    await waitFor('room at v3', async () => (await metadataOf(room)) === 'v3');
+    await waitFor(
+      'v3 applied',
+      async () => (await readDaemonStatus(ws))?.git?.applied?.sha === third,
+    );
+    expect((await readDaemonStatus(ws))?.git?.rejected).toBeNull();
+    expect((await readRoomStatus(ws, other))?.specCommit?.sha).toBe(third);
+
+    // A force-push back to an older commit: the ref is what counts (room b is pruned).
+    await origin.forcePush(second);
+    await waitFor('room back at v2', async () => (await metadataOf(room)) === 'v2');
+    await waitFor(
+      'v2 applied again',
+      async () => (await readDaemonStatus(ws))?.git?.applied?.sha === second,
+    );
+    await waitFor('room b pruned', async () => (await port.listRooms([other])).length === 0);
+    expect((await readRoomStatus(ws, room))?.specCommit?.sha).toBe(second);
+
+    // The remote goes away: the fetch error is reported, the last good commit stays in force.
+    await served.stop();
+    gitDaemons.splice(0);
+    await waitFor(
+      'fetch error reported',
+      async () => (await readDaemonStatus(ws))?.git?.lastFetch?.result === 'error',
+    );
+    const s3 = await readDaemonStatus(ws);
+    expect(s3?.git?.applied?.sha).toBe(second);
+    expect(await metricValue(d.base, 'livekit_gitops_git_up')).toBe(0);
+    expect(await metadataOf(room)).toBe('v2');
+    expect((await fetch(`${d.base}/healthz`)).status).toBe(200);
+    expect(d.child.exitCode).toBeNull();
+  });
+});
