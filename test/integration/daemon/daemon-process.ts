@@ -42,6 +42,7 @@ export async function startDaemonChild(
   ws: string,
   server: Server,
   args: readonly string[] = [],
+  extraEnv: Record<string, string> = {},
 ): Promise<DaemonChild> {
   // Port 0, not a port probed free beforehand: between a probe and the daemon's bind (a node
   // startup later) a parallel test or an outgoing connection can take it (EADDRINUSE).
@@ -51,6 +52,7 @@ export async function startDaemonChild(
       LIVEKIT_URL: server.url,
       LIVEKIT_API_KEY: server.apiKey,
       LIVEKIT_API_SECRET: server.apiSecret,
+      ...extraEnv,
     },
   });
   let logs = '';
