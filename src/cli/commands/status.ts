@@ -9,6 +9,7 @@ import type { LiveRoom } from '../../core/live.ts';
 import { UsageError } from '../../core/errors.ts';
 import { CONFIG_FILE, loadConfig } from '../../spec/config.ts';
 import { ExitCode } from '../exit-codes.ts';
+import { gitStatusLines, specCommitLine } from '../render-git-status.ts';
 import type { CommandContext } from '../program.ts';
 import pLimit from 'p-limit';
 
@@ -201,6 +202,7 @@ function renderTable(
     );
     for (const e of daemon.specErrors)
       out.push(`  ${e.file}:${e.line}:${e.col} ${e.code} ${e.message}`);
+    if (daemon.git) out.push(...gitStatusLines(daemon.git));
   }
   return out.join('\n') + '\n';
 }
@@ -215,6 +217,7 @@ function renderRoom(r: StatusRow): string {
   ];
   const f = r.file;
   if (f) {
+    if (f.specCommit) out.push(specCommitLine(f.specCommit));
     out.push('  conditions:');
     for (const c of f.conditions)
       out.push(

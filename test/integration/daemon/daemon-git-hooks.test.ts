@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { makeWorkspace, roomYaml } from '../../harness/cli.ts';
+import { liveKitCliEnv, makeWorkspace, roomYaml, runCli } from '../../harness/cli.ts';
 import { makeGitOrigin, makeSigningKey, type GitOrigin } from '../../harness/git-origin.ts';
 import {
   metricValue,
@@ -115,7 +115,9 @@ describe('daemon: git source push webhook and signed commits', () => {
       (await readdir(statusDir)).map((f) => readFile(join(statusDir, f), 'utf8')),
     );
     const metrics = await (await fetch(`${d.base}/metrics`)).text();
-    for (const text of [d.logs(), metrics, ...files]) {
+    const cli = await runCli(['status', '--format', 'json'], { cwd: ws, env: liveKitCliEnv(env) });
+    expect(JSON.parse(cli.stdout)).toMatchObject({ daemon: { git: { applied: { sha: second } } } });
+    for (const text of [d.logs(), metrics, cli.stdout, cli.stderr, ...files]) {
       expect(text).not.toContain(TOKEN);
       expect(text).not.toContain(HOOK_SECRET);
       expect(text).not.toContain(b64);

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { makeWorkspace, roomYaml } from '../../harness/cli.ts';
+import { liveKitCliEnv, makeWorkspace, roomYaml, runCli } from '../../harness/cli.ts';
 import {
   makeGitOrigin,
   startGitDaemon,
@@ -151,5 +151,12 @@ describe('daemon: git source over git daemon', () => {
     expect(await metadataOf(room)).toBe('v2');
     expect((await fetch(`${d.base}/healthz`)).status).toBe(200);
     expect(d.child.exitCode).toBeNull();
+
+    // `livekit-gitops status` shows the applied commit, the failing fetch and the room's commit.
+    const table = await runCli(['status'], { cwd: ws, env: liveKitCliEnv(env) });
+    expect(table.stdout).toContain(`applied:  ${second.slice(0, 12)} "Room a v2" by Ada Tester`);
+    expect(table.stdout).toContain('last fetch failed');
+    const detail = await runCli(['status', room], { cwd: ws, env: liveKitCliEnv(env) });
+    expect(detail.stdout).toContain(`spec commit:  ${second.slice(0, 12)} "Room a v2"`);
   });
 });
