@@ -12991,9 +12991,10 @@ return errors === 0;
 validate27.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const ProjectConfig = validate28;
-const schema39 = {"type":"object","properties":{"specPaths":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Spec files or directories (default [rooms])."},"stateDir":{"type":"string","minLength":1,"description":"Local state directory (default .livekit-gitops)."},"statusDir":{"type":"string","minLength":1,"description":"Status files directory (default status)."},"state":{"type":"object","properties":{"backend":{"enum":["file","redis"],"description":"Where state lives (default file)."},"redis":{"type":"object","required":["address"],"properties":{"address":{"type":"string","minLength":1,"description":"host:port of Redis."},"keyPrefix":{"type":"string","description":"Key prefix (default livekit-gitops:)."},"password":{"anyOf":[{"type":"object","required":["fromEnv"],"properties":{"fromEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Name of the environment variable that holds the secret."}},"title":"Secret from an environment variable","additionalProperties":false},{"type":"object","required":["fromFile"],"properties":{"fromFile":{"type":"string","minLength":1,"description":"Path of a file holding the secret, relative to the spec file."}},"title":"Secret from a file","additionalProperties":false}],"title":"SecretRef","description":"A secret: `{ fromEnv: NAME }` or `{ fromFile: path }`, never the value itself."}},"additionalProperties":false}},"additionalProperties":false},"prune":{"type":"boolean","description":"Delete owned objects whose spec is gone (default false)."},"maxDeletes":{"type":"integer","minimum":0,"description":"Refuse applies deleting more (default 10)."},"concurrency":{"type":"integer","minimum":1,"maximum":256,"description":"Parallel API calls (default 16)."},"daemon":{"type":"object","properties":{"listen":{"type":"string","pattern":"^[^\\s:]+:[0-9]{1,5}$","description":"HOST:PORT of the HTTP listener (default 127.0.0.1:8080)."},"interval":{"type":"string","pattern":"^([0-9]+(ms|s|m|h|d))+$","description":"Resync interval (default 5m).","examples":["90m","1h30m"]},"webhookPath":{"type":"string","pattern":"^/","description":"Webhook path (default /webhook)."}},"additionalProperties":false}},"$id":"config","title":"livekit-gitops.yaml","description":"Project configuration; every field is optional.","additionalProperties":false};
+const schema39 = {"type":"object","properties":{"specPaths":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Spec files or directories (default [rooms])."},"stateDir":{"type":"string","minLength":1,"description":"Local state directory (default .livekit-gitops)."},"statusDir":{"type":"string","minLength":1,"description":"Status files directory (default status)."},"state":{"type":"object","properties":{"backend":{"enum":["file","redis"],"description":"Where state lives (default file)."},"redis":{"type":"object","required":["address"],"properties":{"address":{"type":"string","minLength":1,"description":"host:port of Redis."},"keyPrefix":{"type":"string","description":"Key prefix (default livekit-gitops:)."},"password":{"anyOf":[{"type":"object","required":["fromEnv"],"properties":{"fromEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Name of the environment variable that holds the secret."}},"title":"Secret from an environment variable","additionalProperties":false},{"type":"object","required":["fromFile"],"properties":{"fromFile":{"type":"string","minLength":1,"description":"Path of a file holding the secret, relative to the spec file."}},"title":"Secret from a file","additionalProperties":false}],"title":"SecretRef","description":"A secret: `{ fromEnv: NAME }` or `{ fromFile: path }`, never the value itself."}},"additionalProperties":false}},"additionalProperties":false},"prune":{"type":"boolean","description":"Delete owned objects whose spec is gone (default false)."},"maxDeletes":{"type":"integer","minimum":0,"description":"Refuse applies deleting more (default 10)."},"concurrency":{"type":"integer","minimum":1,"maximum":256,"description":"Parallel API calls (default 16)."},"daemon":{"type":"object","properties":{"listen":{"type":"string","pattern":"^[^\\s:]+:[0-9]{1,5}$","description":"HOST:PORT of the HTTP listener (default 127.0.0.1:8080)."},"interval":{"type":"string","pattern":"^([0-9]+(ms|s|m|h|d))+$","description":"Resync interval (default 5m).","examples":["90m","1h30m"]},"webhookPath":{"type":"string","pattern":"^/","description":"Webhook path (default /webhook)."}},"additionalProperties":false},"source":{"type":"object","required":["git"],"properties":{"git":{"type":"object","required":["url"],"properties":{"url":{"type":"string","minLength":1,"description":"Repository URL (https://, ssh://, git@host:path, git://, file:// or a path); never with credentials in it."},"ref":{"type":"string","minLength":1,"pattern":"^[^\\s~^:?*\\[\\\\]+$","description":"Branch name or full ref to follow (default main)."},"path":{"type":"string","minLength":1,"description":"Spec files or directory inside the repository (default .)."},"interval":{"type":"string","pattern":"^([0-9]+(ms|s|m|h|d))+$","description":"How often the ref is fetched (default 1m).","examples":["90m","1h30m"]},"auth":{"anyOf":[{"type":"object","required":["sshKey"],"properties":{"sshKey":{"type":"object","required":["fromFile"],"properties":{"fromFile":{"type":"string","minLength":1,"description":"Path of a file holding the secret, relative to the spec file."}},"title":"Secret from a file","additionalProperties":false},"knownHosts":{"type":"object","required":["fromFile"],"properties":{"fromFile":{"type":"string","minLength":1,"description":"Path of a file holding the secret, relative to the spec file."}},"title":"Secret from a file","additionalProperties":false}},"title":"SSH key","additionalProperties":false},{"type":"object","required":["token"],"properties":{"token":{"type":"object","required":["fromEnv"],"properties":{"fromEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Name of the environment variable that holds the secret."}},"title":"Secret from an environment variable","additionalProperties":false},"username":{"type":"string","minLength":1,"description":"HTTP user name sent with the token (default x-access-token)."}},"title":"HTTPS token","additionalProperties":false}],"description":"Credentials by reference: an SSH key file or a token variable."},"webhook":{"type":"object","required":["secret"],"properties":{"secret":{"anyOf":[{"type":"object","required":["fromEnv"],"properties":{"fromEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Name of the environment variable that holds the secret."}},"title":"Secret from an environment variable","additionalProperties":false},{"type":"object","required":["fromFile"],"properties":{"fromFile":{"type":"string","minLength":1,"description":"Path of a file holding the secret, relative to the spec file."}},"title":"Secret from a file","additionalProperties":false}],"title":"SecretRef","description":"A secret: `{ fromEnv: NAME }` or `{ fromFile: path }`, never the value itself."}},"additionalProperties":false},"verify":{"type":"object","required":["allowedSigners"],"properties":{"allowedSigners":{"type":"object","required":["fromFile"],"properties":{"fromFile":{"type":"string","minLength":1,"description":"Path of a file holding the secret, relative to the spec file."}},"title":"Secret from a file","additionalProperties":false}},"additionalProperties":false}},"additionalProperties":false}},"additionalProperties":false}},"$id":"config","title":"livekit-gitops.yaml","description":"Project configuration; every field is optional.","additionalProperties":false};
 const pattern72 = new RegExp("^[^\\s:]+:[0-9]{1,5}$", "u");
 const pattern74 = new RegExp("^/", "u");
+const pattern75 = new RegExp("^[^\\s~^:?*\\[\\\\]+$", "u");
 
 function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="config" */;
@@ -13008,7 +13009,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!((((((((key0 === "specPaths") || (key0 === "stateDir")) || (key0 === "statusDir")) || (key0 === "state")) || (key0 === "prune")) || (key0 === "maxDeletes")) || (key0 === "concurrency")) || (key0 === "daemon"))){
+if(!(func3.call(schema39.properties, key0))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema39,data};
 if(vErrors === null){
 vErrors = [err0];
@@ -13568,14 +13569,811 @@ vErrors.push(err42);
 errors++;
 }
 }
-}
-else {
-const err43 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.type,parentSchema:schema39,data};
+if(data.source !== undefined){
+let data19 = data.source;
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+if(data19.git === undefined){
+const err43 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/required",keyword:"required",params:{missingProperty: "git"},message:"must have required property '"+"git"+"'",schema:schema39.properties.source.required,parentSchema:schema39.properties.source,data:data19};
 if(vErrors === null){
 vErrors = [err43];
 }
 else {
 vErrors.push(err43);
+}
+errors++;
+}
+for(const key6 in data19){
+if(!(key6 === "git")){
+const err44 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.source,data:data19};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+if(data19.git !== undefined){
+let data20 = data19.git;
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+if(data20.url === undefined){
+const err45 = {instancePath:instancePath+"/source/git",schemaPath:"#/properties/source/properties/git/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema39.properties.source.properties.git.required,parentSchema:schema39.properties.source.properties.git,data:data20};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+for(const key7 in data20){
+if(!(((((((key7 === "url") || (key7 === "ref")) || (key7 === "path")) || (key7 === "interval")) || (key7 === "auth")) || (key7 === "webhook")) || (key7 === "verify"))){
+const err46 = {instancePath:instancePath+"/source/git",schemaPath:"#/properties/source/properties/git/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.source.properties.git,data:data20};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+}
+if(data20.url !== undefined){
+let data21 = data20.url;
+if(typeof data21 === "string"){
+if(func1(data21) < 1){
+const err47 = {instancePath:instancePath+"/source/git/url",schemaPath:"#/properties/source/properties/git/properties/url/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.source.properties.git.properties.url,data:data21};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+}
+else {
+const err48 = {instancePath:instancePath+"/source/git/url",schemaPath:"#/properties/source/properties/git/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.source.properties.git.properties.url.type,parentSchema:schema39.properties.source.properties.git.properties.url,data:data21};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+if(data20.ref !== undefined){
+let data22 = data20.ref;
+if(typeof data22 === "string"){
+if(func1(data22) < 1){
+const err49 = {instancePath:instancePath+"/source/git/ref",schemaPath:"#/properties/source/properties/git/properties/ref/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.source.properties.git.properties.ref,data:data22};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+if(!pattern75.test(data22)){
+const err50 = {instancePath:instancePath+"/source/git/ref",schemaPath:"#/properties/source/properties/git/properties/ref/pattern",keyword:"pattern",params:{pattern: "^[^\\s~^:?*\\[\\\\]+$"},message:"must match pattern \""+"^[^\\s~^:?*\\[\\\\]+$"+"\"",schema:"^[^\\s~^:?*\\[\\\\]+$",parentSchema:schema39.properties.source.properties.git.properties.ref,data:data22};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+}
+else {
+const err51 = {instancePath:instancePath+"/source/git/ref",schemaPath:"#/properties/source/properties/git/properties/ref/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.source.properties.git.properties.ref.type,parentSchema:schema39.properties.source.properties.git.properties.ref,data:data22};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+}
+if(data20.path !== undefined){
+let data23 = data20.path;
+if(typeof data23 === "string"){
+if(func1(data23) < 1){
+const err52 = {instancePath:instancePath+"/source/git/path",schemaPath:"#/properties/source/properties/git/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.source.properties.git.properties.path,data:data23};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+}
+else {
+const err53 = {instancePath:instancePath+"/source/git/path",schemaPath:"#/properties/source/properties/git/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.source.properties.git.properties.path.type,parentSchema:schema39.properties.source.properties.git.properties.path,data:data23};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+}
+if(data20.interval !== undefined){
+let data24 = data20.interval;
+if(typeof data24 === "string"){
+if(!pattern7.test(data24)){
+const err54 = {instancePath:instancePath+"/source/git/interval",schemaPath:"#/properties/source/properties/git/properties/interval/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(ms|s|m|h|d))+$",parentSchema:schema39.properties.source.properties.git.properties.interval,data:data24};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+}
+else {
+const err55 = {instancePath:instancePath+"/source/git/interval",schemaPath:"#/properties/source/properties/git/properties/interval/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.source.properties.git.properties.interval.type,parentSchema:schema39.properties.source.properties.git.properties.interval,data:data24};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+}
+if(data20.auth !== undefined){
+let data25 = data20.auth;
+const _errs63 = errors;
+let valid11 = false;
+const _errs64 = errors;
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
+if(data25.sshKey === undefined){
+const err56 = {instancePath:instancePath+"/source/git/auth",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/required",keyword:"required",params:{missingProperty: "sshKey"},message:"must have required property '"+"sshKey"+"'",schema:schema39.properties.source.properties.git.properties.auth.anyOf[0].required,parentSchema:schema39.properties.source.properties.git.properties.auth.anyOf[0],data:data25};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+for(const key8 in data25){
+if(!((key8 === "sshKey") || (key8 === "knownHosts"))){
+const err57 = {instancePath:instancePath+"/source/git/auth",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.source.properties.git.properties.auth.anyOf[0],data:data25};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+}
+if(data25.sshKey !== undefined){
+let data26 = data25.sshKey;
+if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
+if(data26.fromFile === undefined){
+const err58 = {instancePath:instancePath+"/source/git/auth/sshKey",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/properties/sshKey/required",keyword:"required",params:{missingProperty: "fromFile"},message:"must have required property '"+"fromFile"+"'",schema:schema39.properties.source.properties.git.properties.auth.anyOf[0].properties.sshKey.required,parentSchema:schema39.properties.source.properties.git.properties.auth.anyOf[0].properties.sshKey,data:data26};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+for(const key9 in data26){
+if(!(key9 === "fromFile")){
+const err59 = {instancePath:instancePath+"/source/git/auth/sshKey",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/properties/sshKey/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.source.properties.git.properties.auth.anyOf[0].properties.sshKey,data:data26};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+}
+if(data26.fromFile !== undefined){
+let data27 = data26.fromFile;
+if(typeof data27 === "string"){
+if(func1(data27) < 1){
+const err60 = {instancePath:instancePath+"/source/git/auth/sshKey/fromFile",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/properties/sshKey/properties/fromFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.source.properties.git.properties.auth.anyOf[0].properties.sshKey.properties.fromFile,data:data27};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+}
+else {
+const err61 = {instancePath:instancePath+"/source/git/auth/sshKey/fromFile",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/properties/sshKey/properties/fromFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.source.properties.git.properties.auth.anyOf[0].properties.sshKey.properties.fromFile.type,parentSchema:schema39.properties.source.properties.git.properties.auth.anyOf[0].properties.sshKey.properties.fromFile,data:data27};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+}
+}
+else {
+const err62 = {instancePath:instancePath+"/source/git/auth/sshKey",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/properties/sshKey/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.source.properties.git.properties.auth.anyOf[0].properties.sshKey.type,parentSchema:schema39.properties.source.properties.git.properties.auth.anyOf[0].properties.sshKey,data:data26};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+}
+if(data25.knownHosts !== undefined){
+let data28 = data25.knownHosts;
+if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
+if(data28.fromFile === undefined){
+const err63 = {instancePath:instancePath+"/source/git/auth/knownHosts",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/properties/knownHosts/required",keyword:"required",params:{missingProperty: "fromFile"},message:"must have required property '"+"fromFile"+"'",schema:schema39.properties.source.properties.git.properties.auth.anyOf[0].properties.knownHosts.required,parentSchema:schema39.properties.source.properties.git.properties.auth.anyOf[0].properties.knownHosts,data:data28};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+for(const key10 in data28){
+if(!(key10 === "fromFile")){
+const err64 = {instancePath:instancePath+"/source/git/auth/knownHosts",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/properties/knownHosts/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.source.properties.git.properties.auth.anyOf[0].properties.knownHosts,data:data28};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+}
+}
+if(data28.fromFile !== undefined){
+let data29 = data28.fromFile;
+if(typeof data29 === "string"){
+if(func1(data29) < 1){
+const err65 = {instancePath:instancePath+"/source/git/auth/knownHosts/fromFile",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/properties/knownHosts/properties/fromFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.source.properties.git.properties.auth.anyOf[0].properties.knownHosts.properties.fromFile,data:data29};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+}
+else {
+const err66 = {instancePath:instancePath+"/source/git/auth/knownHosts/fromFile",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/properties/knownHosts/properties/fromFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.source.properties.git.properties.auth.anyOf[0].properties.knownHosts.properties.fromFile.type,parentSchema:schema39.properties.source.properties.git.properties.auth.anyOf[0].properties.knownHosts.properties.fromFile,data:data29};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+}
+}
+else {
+const err67 = {instancePath:instancePath+"/source/git/auth/knownHosts",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/properties/knownHosts/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.source.properties.git.properties.auth.anyOf[0].properties.knownHosts.type,parentSchema:schema39.properties.source.properties.git.properties.auth.anyOf[0].properties.knownHosts,data:data28};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
+}
+errors++;
+}
+}
+}
+else {
+const err68 = {instancePath:instancePath+"/source/git/auth",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.source.properties.git.properties.auth.anyOf[0].type,parentSchema:schema39.properties.source.properties.git.properties.auth.anyOf[0],data:data25};
+if(vErrors === null){
+vErrors = [err68];
+}
+else {
+vErrors.push(err68);
+}
+errors++;
+}
+var _valid1 = _errs64 === errors;
+valid11 = valid11 || _valid1;
+if(_valid1){
+var props1 = true;
+}
+const _errs77 = errors;
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
+if(data25.token === undefined){
+const err69 = {instancePath:instancePath+"/source/git/auth",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/1/required",keyword:"required",params:{missingProperty: "token"},message:"must have required property '"+"token"+"'",schema:schema39.properties.source.properties.git.properties.auth.anyOf[1].required,parentSchema:schema39.properties.source.properties.git.properties.auth.anyOf[1],data:data25};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
+}
+errors++;
+}
+for(const key11 in data25){
+if(!((key11 === "token") || (key11 === "username"))){
+const err70 = {instancePath:instancePath+"/source/git/auth",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.source.properties.git.properties.auth.anyOf[1],data:data25};
+if(vErrors === null){
+vErrors = [err70];
+}
+else {
+vErrors.push(err70);
+}
+errors++;
+}
+}
+if(data25.token !== undefined){
+let data30 = data25.token;
+if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
+if(data30.fromEnv === undefined){
+const err71 = {instancePath:instancePath+"/source/git/auth/token",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/1/properties/token/required",keyword:"required",params:{missingProperty: "fromEnv"},message:"must have required property '"+"fromEnv"+"'",schema:schema39.properties.source.properties.git.properties.auth.anyOf[1].properties.token.required,parentSchema:schema39.properties.source.properties.git.properties.auth.anyOf[1].properties.token,data:data30};
+if(vErrors === null){
+vErrors = [err71];
+}
+else {
+vErrors.push(err71);
+}
+errors++;
+}
+for(const key12 in data30){
+if(!(key12 === "fromEnv")){
+const err72 = {instancePath:instancePath+"/source/git/auth/token",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/1/properties/token/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.source.properties.git.properties.auth.anyOf[1].properties.token,data:data30};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
+}
+errors++;
+}
+}
+if(data30.fromEnv !== undefined){
+let data31 = data30.fromEnv;
+if(typeof data31 === "string"){
+if(!pattern12.test(data31)){
+const err73 = {instancePath:instancePath+"/source/git/auth/token/fromEnv",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/1/properties/token/properties/fromEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]*$"+"\"",schema:"^[A-Z_][A-Z0-9_]*$",parentSchema:schema39.properties.source.properties.git.properties.auth.anyOf[1].properties.token.properties.fromEnv,data:data31};
+if(vErrors === null){
+vErrors = [err73];
+}
+else {
+vErrors.push(err73);
+}
+errors++;
+}
+}
+else {
+const err74 = {instancePath:instancePath+"/source/git/auth/token/fromEnv",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/1/properties/token/properties/fromEnv/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.source.properties.git.properties.auth.anyOf[1].properties.token.properties.fromEnv.type,parentSchema:schema39.properties.source.properties.git.properties.auth.anyOf[1].properties.token.properties.fromEnv,data:data31};
+if(vErrors === null){
+vErrors = [err74];
+}
+else {
+vErrors.push(err74);
+}
+errors++;
+}
+}
+}
+else {
+const err75 = {instancePath:instancePath+"/source/git/auth/token",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/1/properties/token/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.source.properties.git.properties.auth.anyOf[1].properties.token.type,parentSchema:schema39.properties.source.properties.git.properties.auth.anyOf[1].properties.token,data:data30};
+if(vErrors === null){
+vErrors = [err75];
+}
+else {
+vErrors.push(err75);
+}
+errors++;
+}
+}
+if(data25.username !== undefined){
+let data32 = data25.username;
+if(typeof data32 === "string"){
+if(func1(data32) < 1){
+const err76 = {instancePath:instancePath+"/source/git/auth/username",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/1/properties/username/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.source.properties.git.properties.auth.anyOf[1].properties.username,data:data32};
+if(vErrors === null){
+vErrors = [err76];
+}
+else {
+vErrors.push(err76);
+}
+errors++;
+}
+}
+else {
+const err77 = {instancePath:instancePath+"/source/git/auth/username",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/1/properties/username/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.source.properties.git.properties.auth.anyOf[1].properties.username.type,parentSchema:schema39.properties.source.properties.git.properties.auth.anyOf[1].properties.username,data:data32};
+if(vErrors === null){
+vErrors = [err77];
+}
+else {
+vErrors.push(err77);
+}
+errors++;
+}
+}
+}
+else {
+const err78 = {instancePath:instancePath+"/source/git/auth",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.source.properties.git.properties.auth.anyOf[1].type,parentSchema:schema39.properties.source.properties.git.properties.auth.anyOf[1],data:data25};
+if(vErrors === null){
+vErrors = [err78];
+}
+else {
+vErrors.push(err78);
+}
+errors++;
+}
+var _valid1 = _errs77 === errors;
+valid11 = valid11 || _valid1;
+if(_valid1){
+if(props1 !== true){
+props1 = true;
+}
+}
+if(!valid11){
+const err79 = {instancePath:instancePath+"/source/git/auth",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema39.properties.source.properties.git.properties.auth.anyOf,parentSchema:schema39.properties.source.properties.git.properties.auth,data:data25};
+if(vErrors === null){
+vErrors = [err79];
+}
+else {
+vErrors.push(err79);
+}
+errors++;
+}
+else {
+errors = _errs63;
+if(vErrors !== null){
+if(_errs63){
+vErrors.length = _errs63;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data20.webhook !== undefined){
+let data33 = data20.webhook;
+if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
+if(data33.secret === undefined){
+const err80 = {instancePath:instancePath+"/source/git/webhook",schemaPath:"#/properties/source/properties/git/properties/webhook/required",keyword:"required",params:{missingProperty: "secret"},message:"must have required property '"+"secret"+"'",schema:schema39.properties.source.properties.git.properties.webhook.required,parentSchema:schema39.properties.source.properties.git.properties.webhook,data:data33};
+if(vErrors === null){
+vErrors = [err80];
+}
+else {
+vErrors.push(err80);
+}
+errors++;
+}
+for(const key13 in data33){
+if(!(key13 === "secret")){
+const err81 = {instancePath:instancePath+"/source/git/webhook",schemaPath:"#/properties/source/properties/git/properties/webhook/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.source.properties.git.properties.webhook,data:data33};
+if(vErrors === null){
+vErrors = [err81];
+}
+else {
+vErrors.push(err81);
+}
+errors++;
+}
+}
+if(data33.secret !== undefined){
+let data34 = data33.secret;
+const _errs91 = errors;
+let valid18 = false;
+const _errs92 = errors;
+if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
+if(data34.fromEnv === undefined){
+const err82 = {instancePath:instancePath+"/source/git/webhook/secret",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf/0/required",keyword:"required",params:{missingProperty: "fromEnv"},message:"must have required property '"+"fromEnv"+"'",schema:schema39.properties.source.properties.git.properties.webhook.properties.secret.anyOf[0].required,parentSchema:schema39.properties.source.properties.git.properties.webhook.properties.secret.anyOf[0],data:data34};
+if(vErrors === null){
+vErrors = [err82];
+}
+else {
+vErrors.push(err82);
+}
+errors++;
+}
+for(const key14 in data34){
+if(!(key14 === "fromEnv")){
+const err83 = {instancePath:instancePath+"/source/git/webhook/secret",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf/0/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.source.properties.git.properties.webhook.properties.secret.anyOf[0],data:data34};
+if(vErrors === null){
+vErrors = [err83];
+}
+else {
+vErrors.push(err83);
+}
+errors++;
+}
+}
+if(data34.fromEnv !== undefined){
+let data35 = data34.fromEnv;
+if(typeof data35 === "string"){
+if(!pattern12.test(data35)){
+const err84 = {instancePath:instancePath+"/source/git/webhook/secret/fromEnv",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf/0/properties/fromEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]*$"+"\"",schema:"^[A-Z_][A-Z0-9_]*$",parentSchema:schema39.properties.source.properties.git.properties.webhook.properties.secret.anyOf[0].properties.fromEnv,data:data35};
+if(vErrors === null){
+vErrors = [err84];
+}
+else {
+vErrors.push(err84);
+}
+errors++;
+}
+}
+else {
+const err85 = {instancePath:instancePath+"/source/git/webhook/secret/fromEnv",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf/0/properties/fromEnv/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.source.properties.git.properties.webhook.properties.secret.anyOf[0].properties.fromEnv.type,parentSchema:schema39.properties.source.properties.git.properties.webhook.properties.secret.anyOf[0].properties.fromEnv,data:data35};
+if(vErrors === null){
+vErrors = [err85];
+}
+else {
+vErrors.push(err85);
+}
+errors++;
+}
+}
+}
+else {
+const err86 = {instancePath:instancePath+"/source/git/webhook/secret",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.source.properties.git.properties.webhook.properties.secret.anyOf[0].type,parentSchema:schema39.properties.source.properties.git.properties.webhook.properties.secret.anyOf[0],data:data34};
+if(vErrors === null){
+vErrors = [err86];
+}
+else {
+vErrors.push(err86);
+}
+errors++;
+}
+var _valid2 = _errs92 === errors;
+valid18 = valid18 || _valid2;
+if(_valid2){
+var props2 = true;
+}
+const _errs97 = errors;
+if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
+if(data34.fromFile === undefined){
+const err87 = {instancePath:instancePath+"/source/git/webhook/secret",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf/1/required",keyword:"required",params:{missingProperty: "fromFile"},message:"must have required property '"+"fromFile"+"'",schema:schema39.properties.source.properties.git.properties.webhook.properties.secret.anyOf[1].required,parentSchema:schema39.properties.source.properties.git.properties.webhook.properties.secret.anyOf[1],data:data34};
+if(vErrors === null){
+vErrors = [err87];
+}
+else {
+vErrors.push(err87);
+}
+errors++;
+}
+for(const key15 in data34){
+if(!(key15 === "fromFile")){
+const err88 = {instancePath:instancePath+"/source/git/webhook/secret",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.source.properties.git.properties.webhook.properties.secret.anyOf[1],data:data34};
+if(vErrors === null){
+vErrors = [err88];
+}
+else {
+vErrors.push(err88);
+}
+errors++;
+}
+}
+if(data34.fromFile !== undefined){
+let data36 = data34.fromFile;
+if(typeof data36 === "string"){
+if(func1(data36) < 1){
+const err89 = {instancePath:instancePath+"/source/git/webhook/secret/fromFile",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf/1/properties/fromFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.source.properties.git.properties.webhook.properties.secret.anyOf[1].properties.fromFile,data:data36};
+if(vErrors === null){
+vErrors = [err89];
+}
+else {
+vErrors.push(err89);
+}
+errors++;
+}
+}
+else {
+const err90 = {instancePath:instancePath+"/source/git/webhook/secret/fromFile",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf/1/properties/fromFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.source.properties.git.properties.webhook.properties.secret.anyOf[1].properties.fromFile.type,parentSchema:schema39.properties.source.properties.git.properties.webhook.properties.secret.anyOf[1].properties.fromFile,data:data36};
+if(vErrors === null){
+vErrors = [err90];
+}
+else {
+vErrors.push(err90);
+}
+errors++;
+}
+}
+}
+else {
+const err91 = {instancePath:instancePath+"/source/git/webhook/secret",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.source.properties.git.properties.webhook.properties.secret.anyOf[1].type,parentSchema:schema39.properties.source.properties.git.properties.webhook.properties.secret.anyOf[1],data:data34};
+if(vErrors === null){
+vErrors = [err91];
+}
+else {
+vErrors.push(err91);
+}
+errors++;
+}
+var _valid2 = _errs97 === errors;
+valid18 = valid18 || _valid2;
+if(_valid2){
+if(props2 !== true){
+props2 = true;
+}
+}
+if(!valid18){
+const err92 = {instancePath:instancePath+"/source/git/webhook/secret",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema39.properties.source.properties.git.properties.webhook.properties.secret.anyOf,parentSchema:schema39.properties.source.properties.git.properties.webhook.properties.secret,data:data34};
+if(vErrors === null){
+vErrors = [err92];
+}
+else {
+vErrors.push(err92);
+}
+errors++;
+}
+else {
+errors = _errs91;
+if(vErrors !== null){
+if(_errs91){
+vErrors.length = _errs91;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err93 = {instancePath:instancePath+"/source/git/webhook",schemaPath:"#/properties/source/properties/git/properties/webhook/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.source.properties.git.properties.webhook.type,parentSchema:schema39.properties.source.properties.git.properties.webhook,data:data33};
+if(vErrors === null){
+vErrors = [err93];
+}
+else {
+vErrors.push(err93);
+}
+errors++;
+}
+}
+if(data20.verify !== undefined){
+let data37 = data20.verify;
+if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
+if(data37.allowedSigners === undefined){
+const err94 = {instancePath:instancePath+"/source/git/verify",schemaPath:"#/properties/source/properties/git/properties/verify/required",keyword:"required",params:{missingProperty: "allowedSigners"},message:"must have required property '"+"allowedSigners"+"'",schema:schema39.properties.source.properties.git.properties.verify.required,parentSchema:schema39.properties.source.properties.git.properties.verify,data:data37};
+if(vErrors === null){
+vErrors = [err94];
+}
+else {
+vErrors.push(err94);
+}
+errors++;
+}
+for(const key16 in data37){
+if(!(key16 === "allowedSigners")){
+const err95 = {instancePath:instancePath+"/source/git/verify",schemaPath:"#/properties/source/properties/git/properties/verify/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.source.properties.git.properties.verify,data:data37};
+if(vErrors === null){
+vErrors = [err95];
+}
+else {
+vErrors.push(err95);
+}
+errors++;
+}
+}
+if(data37.allowedSigners !== undefined){
+let data38 = data37.allowedSigners;
+if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
+if(data38.fromFile === undefined){
+const err96 = {instancePath:instancePath+"/source/git/verify/allowedSigners",schemaPath:"#/properties/source/properties/git/properties/verify/properties/allowedSigners/required",keyword:"required",params:{missingProperty: "fromFile"},message:"must have required property '"+"fromFile"+"'",schema:schema39.properties.source.properties.git.properties.verify.properties.allowedSigners.required,parentSchema:schema39.properties.source.properties.git.properties.verify.properties.allowedSigners,data:data38};
+if(vErrors === null){
+vErrors = [err96];
+}
+else {
+vErrors.push(err96);
+}
+errors++;
+}
+for(const key17 in data38){
+if(!(key17 === "fromFile")){
+const err97 = {instancePath:instancePath+"/source/git/verify/allowedSigners",schemaPath:"#/properties/source/properties/git/properties/verify/properties/allowedSigners/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.source.properties.git.properties.verify.properties.allowedSigners,data:data38};
+if(vErrors === null){
+vErrors = [err97];
+}
+else {
+vErrors.push(err97);
+}
+errors++;
+}
+}
+if(data38.fromFile !== undefined){
+let data39 = data38.fromFile;
+if(typeof data39 === "string"){
+if(func1(data39) < 1){
+const err98 = {instancePath:instancePath+"/source/git/verify/allowedSigners/fromFile",schemaPath:"#/properties/source/properties/git/properties/verify/properties/allowedSigners/properties/fromFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.source.properties.git.properties.verify.properties.allowedSigners.properties.fromFile,data:data39};
+if(vErrors === null){
+vErrors = [err98];
+}
+else {
+vErrors.push(err98);
+}
+errors++;
+}
+}
+else {
+const err99 = {instancePath:instancePath+"/source/git/verify/allowedSigners/fromFile",schemaPath:"#/properties/source/properties/git/properties/verify/properties/allowedSigners/properties/fromFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.source.properties.git.properties.verify.properties.allowedSigners.properties.fromFile.type,parentSchema:schema39.properties.source.properties.git.properties.verify.properties.allowedSigners.properties.fromFile,data:data39};
+if(vErrors === null){
+vErrors = [err99];
+}
+else {
+vErrors.push(err99);
+}
+errors++;
+}
+}
+}
+else {
+const err100 = {instancePath:instancePath+"/source/git/verify/allowedSigners",schemaPath:"#/properties/source/properties/git/properties/verify/properties/allowedSigners/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.source.properties.git.properties.verify.properties.allowedSigners.type,parentSchema:schema39.properties.source.properties.git.properties.verify.properties.allowedSigners,data:data38};
+if(vErrors === null){
+vErrors = [err100];
+}
+else {
+vErrors.push(err100);
+}
+errors++;
+}
+}
+}
+else {
+const err101 = {instancePath:instancePath+"/source/git/verify",schemaPath:"#/properties/source/properties/git/properties/verify/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.source.properties.git.properties.verify.type,parentSchema:schema39.properties.source.properties.git.properties.verify,data:data37};
+if(vErrors === null){
+vErrors = [err101];
+}
+else {
+vErrors.push(err101);
+}
+errors++;
+}
+}
+}
+else {
+const err102 = {instancePath:instancePath+"/source/git",schemaPath:"#/properties/source/properties/git/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.source.properties.git.type,parentSchema:schema39.properties.source.properties.git,data:data20};
+if(vErrors === null){
+vErrors = [err102];
+}
+else {
+vErrors.push(err102);
+}
+errors++;
+}
+}
+}
+else {
+const err103 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.source.type,parentSchema:schema39.properties.source,data:data19};
+if(vErrors === null){
+vErrors = [err103];
+}
+else {
+vErrors.push(err103);
+}
+errors++;
+}
+}
+}
+else {
+const err104 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.type,parentSchema:schema39,data};
+if(vErrors === null){
+vErrors = [err104];
+}
+else {
+vErrors.push(err104);
 }
 errors++;
 }
