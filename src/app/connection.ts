@@ -1,4 +1,6 @@
 import { UsageError } from '../core/errors.ts';
+import { DEFAULT_CONNECTION_ENV } from '../spec/config-defaults.ts';
+import type { TargetConfig } from '../spec/config-schema.ts';
 
 export interface LiveKitConnection {
   url: string;
@@ -6,20 +8,28 @@ export interface LiveKitConnection {
   apiSecret: string;
 }
 
-/** LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET, as LiveKit's own `lk` CLI reads them. */
+/**
+ * The connection from the environment: LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET, as
+ * LiveKit's own `lk` CLI reads them, or the variables a target names. The error names the
+ * variables (never a value) and, for a declared target, the target.
+ */
 export function liveKitConnectionFromEnv(
   env: Record<string, string | undefined>,
+  names: TargetConfig['livekit'] = DEFAULT_CONNECTION_ENV,
+  target?: string,
 ): LiveKitConnection {
-  const url = env['LIVEKIT_URL'];
-  const apiKey = env['LIVEKIT_API_KEY'];
-  const apiSecret = env['LIVEKIT_API_SECRET'];
+  const url = env[names.urlEnv];
+  const apiKey = env[names.apiKeyEnv];
+  const apiSecret = env[names.apiSecretEnv];
   const missing = [
-    url ? undefined : 'LIVEKIT_URL',
-    apiKey ? undefined : 'LIVEKIT_API_KEY',
-    apiSecret ? undefined : 'LIVEKIT_API_SECRET',
+    url ? undefined : names.urlEnv,
+    apiKey ? undefined : names.apiKeyEnv,
+    apiSecret ? undefined : names.apiSecretEnv,
   ].filter((n): n is string => n !== undefined);
   if (missing.length > 0 || !url || !apiKey || !apiSecret) {
-    throw new UsageError(`set ${missing.join(', ')} to reach the LiveKit server`);
+    const whose =
+      target === undefined ? 'the LiveKit server' : `the LiveKit server of target ${target}`;
+    throw new UsageError(`set ${missing.join(', ')} to reach ${whose}`);
   }
   return { url, apiKey, apiSecret };
 }

@@ -6,13 +6,16 @@ import { hashOf } from '../core/canonical-json.ts';
 import { sortDiagnostics, type Diagnostic } from '../core/diagnostics.ts';
 import type { DesiredRoom } from '../kinds/room/desired.ts';
 import { desiredRoomFromSpec } from '../kinds/room/from-spec.ts';
-import { CONFIG_FILE, loadConfig } from '../spec/config.ts';
-import type { ProjectConfig } from '../spec/config-schema.ts';
+import { CONFIG_FILE, loadConfig, type ConfigResult } from '../spec/config.ts';
+import type { ProjectConfig, TargetConfig } from '../spec/config-schema.ts';
+import { configForTarget, DEFAULT_TARGET, selectTarget } from '../spec/config-targets.ts';
 import { loadSpecs } from '../spec/load.ts';
 import type { LoadedRoom, LoadedSpec } from '../spec/types.ts';
 
 export interface Project {
+  /** The config as the selected target sees it (its spec paths, state, status directory). */
   config: ProjectConfig;
+  target: TargetConfig;
   specs: LoadedSpec[];
   files: string[];
   diagnostics: Diagnostic[];
@@ -26,19 +29,45 @@ export interface ProjectOptions {
   env: Record<string, string | undefined>;
   /** `--config`; the default file name means "optional, if present". */
   configFile?: string | undefined;
-  /** Spec paths from the command line; the config's `specPaths` when empty. */
+  /** Spec paths from the command line; the target's `specPaths` when empty. */
   paths?: readonly string[];
+  /** `--target`; the config's only target when absent (unknown names are a UsageError). */
+  target?: string | undefined;
 }
 
 export async function loadProject(opts: ProjectOptions): Promise<Project> {
   const explicit =
     opts.configFile !== undefined && opts.configFile !== CONFIG_FILE ? opts.configFile : undefined;
   const cfg = await loadConfig(opts.cwd, explicit);
-  const paths = opts.paths && opts.paths.length > 0 ? opts.paths : cfg.config.specPaths;
-  const loaded = await loadSpecs(paths, { cwd: opts.cwd, env: opts.env });
+  return projectForTarget(opts, cfg, selectTarget(cfg.config, opts.target));
+}
+
+/** Every target of the config, each loaded as its own project (for `--all-targets`). */
+export async function loadAllTargets(opts: Omit<ProjectOptions, 'target'>): Promise<Project[]> {
+  const explicit =
+    opts.configFile !== undefined && opts.configFile !== CONFIG_FILE ? opts.configFile : undefined;
+  const cfg = await loadConfig(opts.cwd, explicit);
+  return Promise.all(cfg.config.targets.map((t) => projectForTarget(opts, cfg, t)));
+}
+
+async function projectForTarget(
+  opts: ProjectOptions,
+  cfg: ConfigResult,
+  target: TargetConfig,
+): Promise<Project> {
+  const paths = opts.paths && opts.paths.length > 0 ? opts.paths : target.specPaths;
+  const loaded = await loadSpecs(paths, {
+    cwd: opts.cwd,
+    env: opts.env,
+    // Without `targets:` a --target name is only a label: compose the implicit target.
+    target: cfg.config.declaredTargets ? target.name : DEFAULT_TARGET,
+    knownTargets: cfg.config.targets.map((t) => t.name),
+    overlays: target.overlays,
+  });
   const specs = loaded.specs;
   return {
-    config: cfg.config,
+    config: configForTarget(cfg.config, target),
+    target,
     specs,
     files: loaded.files,
     diagnostics: sortDiagnostics([...cfg.diagnostics, ...loaded.diagnostics]),

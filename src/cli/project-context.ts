@@ -7,7 +7,7 @@ import { createLiveKitAdapter } from '../adapters/livekit/index.ts';
 import type { LiveKitPort } from '../adapters/livekit/port.ts';
 import type { StateBackend } from '../adapters/state/backend.ts';
 import { openStateBackend, type StateConfig } from '../adapters/state/open-backend.ts';
-import { liveKitConnectionFromEnv } from '../app/connection.ts';
+import { liveKitConnectionFromEnv, type LiveKitConnection } from '../app/connection.ts';
 import { loadProject, type Project } from '../app/project.ts';
 import { formatDiagnostic, hasErrors } from '../core/diagnostics.ts';
 import { InvalidSpecsError, UsageError } from '../core/errors.ts';
@@ -23,6 +23,8 @@ export interface ProjectFlags {
   redisAddress?: string;
   /** Hidden: the lock's stale period / lease TTL (tests shorten it to recover from a kill quickly). */
   lockTtl?: string;
+  /** `--target NAME` (src/cli/target-options.ts). */
+  target?: string;
 }
 
 /** State flags without defaults, so the config file can supply what a flag leaves out. */
@@ -53,6 +55,7 @@ export async function loadProjectOrFail(
     env: ctx.io.env,
     configFile: flags.config,
     paths,
+    target: flags.target,
   });
   for (const d of project.diagnostics) ctx.io.stderr(formatDiagnostic(d) + '\n');
   if (hasErrors(project.diagnostics, false)) {
@@ -64,8 +67,20 @@ export async function loadProjectOrFail(
   return { ...project, secretValues: collectSecretValues(project.specs, ctx.io.env) };
 }
 
-export function connectLiveKit(ctx: CommandContext): LiveKitPort {
-  return createLiveKitAdapter(liveKitConnectionFromEnv(ctx.io.env));
+/** The target's connection (its environment variable names; LIVEKIT_* by default). */
+export function connectionOf(
+  ctx: CommandContext,
+  project: Pick<Project, 'config' | 'target'>,
+): LiveKitConnection {
+  const named = project.config.declaredTargets ? project.target.name : undefined;
+  return liveKitConnectionFromEnv(ctx.io.env, project.target.livekit, named);
+}
+
+export function connectLiveKit(
+  ctx: CommandContext,
+  project: Pick<Project, 'config' | 'target'>,
+): LiveKitPort {
+  return createLiveKitAdapter(connectionOf(ctx, project));
 }
 
 export function stateConfigFor(

@@ -38,7 +38,10 @@ export type DiagnosticCode =
   | 'E_CRON'
   | 'E_TIMEZONE'
   | 'E_DURATION'
-  | 'E_SECRET_REF';
+  | 'E_SECRET_REF'
+  // targets and overlays
+  | 'E_UNKNOWN_TARGET'
+  | 'E_SHARED_STATE';
 
 export type Severity = 'error' | 'warning';
 

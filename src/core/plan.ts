@@ -83,6 +83,8 @@ export interface Plan {
    * (unprotect). Removing a spec never unprotects (design.md section 5).
    */
   protections?: { protect: string[]; unprotect: string[] };
+  /** The declared target (livekit-gitops.yaml `targets:`) the plan is for; apply refuses any other. */
+  target?: string;
 }
 
 export interface PlanSummary {

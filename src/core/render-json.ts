@@ -113,6 +113,7 @@ export function renderPlanJson(plan: Plan, options: JsonRenderOptions = {}): Jso
       unprotect: [...plan.protections.unprotect],
     };
   }
+  if (plan.target !== undefined) internal['target'] = plan.target;
   const document: JsonObject = {
     format_version: JSON_FORMAT_VERSION,
     tool_version: plan.toolVersion,

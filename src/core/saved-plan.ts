@@ -144,6 +144,11 @@ export function parseSavedPlan(input: unknown): Plan {
     held: list(internal, 'held', where).map(parseHeld),
     warnings: strings(json, 'warnings', '$'),
   };
+  const target = internal['target'];
+  if (target !== undefined) {
+    if (typeof target !== 'string') fail(`${where}.target must be a string`);
+    plan.target = target;
+  }
   const protections = internal['protections'];
   if (protections !== undefined) {
     if (!isObject(protections)) fail(`${where}.protections must be an object`);

@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { closed, duration, FromEnv, FromFile, SCHEMA_BASE, SecretRef } from './schema-common.ts';
+import { TargetsSchema } from './config-targets-schema.ts';
 
 export const ProjectConfigSchema = closed(
   {
@@ -118,6 +119,7 @@ export const ProjectConfigSchema = closed(
         }),
       }),
     ),
+    targets: Type.Optional(TargetsSchema),
   },
   {
     $id: `${SCHEMA_BASE}config.json`,
@@ -147,6 +149,22 @@ export interface ProjectConfig {
   daemon: { listen: string; interval: string; webhookPath: string };
   /** Where the daemon's specs come from when not from local files. */
   source?: { git: GitSourceInput };
+  /** The deployments this repository drives; one implicit `default` without `targets:`. */
+  targets: TargetConfig[];
+  /** Whether the file declared `targets:` (without it, `--target` is only a label, as before). */
+  declaredTargets: boolean;
+}
+
+/** One target with its defaults filled in. */
+export interface TargetConfig {
+  name: string;
+  /** Names of the environment variables holding the connection. */
+  livekit: { urlEnv: string; apiKeyEnv: string; apiSecretEnv: string };
+  specPaths: string[];
+  overlays: string[];
+  stateDir: string;
+  statusDir: string;
+  state: ProjectConfig['state'];
 }
 
 export { DEFAULT_CONFIG } from './config-defaults.ts';

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { diagnostic, sortDiagnostics, type Diagnostic } from '../core/diagnostics.ts';
 import { DEFAULT_CONFIG } from './config-defaults.ts';
 import type { ProjectConfig, ProjectConfigInput } from './config-schema.ts';
+import { checkTargets, resolveTargets } from './config-targets.ts';
 import { parseDuration } from './duration.ts';
 import { gitSourceDiagnostics } from './config-git-source.ts';
 import { parseYaml } from './parse-yaml.ts';
@@ -30,7 +31,7 @@ export function applyDefaults(input: ProjectConfigInput): ProjectConfig {
     };
     if (input.state.redis.password) state.redis.password = input.state.redis.password;
   }
-  return {
+  const base = {
     ...(input.source ? { source: input.source } : {}),
     specPaths: input.specPaths ?? DEFAULT_CONFIG.specPaths,
     stateDir: input.stateDir ?? DEFAULT_CONFIG.stateDir,
@@ -44,6 +45,11 @@ export function applyDefaults(input: ProjectConfigInput): ProjectConfig {
       interval: input.daemon?.interval ?? DEFAULT_CONFIG.daemon.interval,
       webhookPath: input.daemon?.webhookPath ?? DEFAULT_CONFIG.daemon.webhookPath,
     },
+  };
+  return {
+    ...base,
+    targets: resolveTargets(base, input.targets),
+    declaredTargets: input.targets !== undefined,
   };
 }
 
@@ -104,5 +110,8 @@ export async function loadConfig(cwd: string, file?: string): Promise<ConfigResu
       ),
     );
   }
-  return { config: applyDefaults(input), file: abs, diagnostics: sortDiagnostics(diagnostics) };
+  const config = applyDefaults(input);
+  if (config.declaredTargets)
+    diagnostics.push(...checkTargets(config.targets, read.display, locate));
+  return { config, file: abs, diagnostics: sortDiagnostics(diagnostics) };
 }

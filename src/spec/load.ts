@@ -6,9 +6,10 @@ import { sortDiagnostics, diagnostic, type Diagnostic } from '../core/diagnostic
 import { checkEnvelope } from './envelope.ts';
 import { parseYaml } from './parse-yaml.ts';
 import { lazyLocators } from './lazy-locator.ts';
-import { makeLocator } from './positions.ts';
 import { readSpecFiles, type SourceText } from './read-files.ts';
 import { schemaDiagnostics } from './schema-errors.ts';
+import { DEFAULT_TARGET } from './config-targets.ts';
+import { composeTarget, unknownTargetDiagnostics, type RawDocument } from './overlay.ts';
 import { runSemanticRules } from './semantic/index.ts';
 import type { LoadedSpec, LoadResult } from './types.ts';
 import { documentValidator } from './validators.ts';
@@ -25,12 +26,15 @@ interface Envelope {
   spec: unknown;
 }
 
-/** Parses and schema-checks already-read sources (also used by tests with in-memory text). */
-export function checkSources(sources: readonly SourceText[]): {
-  specs: LoadedSpec[];
+/**
+ * Parses sources into documents; empty files are warned about. Each document's locator parses its
+ * file again the first time a position is asked for (no syntax tree is kept alive).
+ */
+export function parseSources(sources: readonly SourceText[]): {
+  documents: RawDocument[];
   diagnostics: Diagnostic[];
 } {
-  const specs: LoadedSpec[] = [];
+  const documents: RawDocument[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const src of sources) {
     const parsed = parseYaml(src.text, src.display);
@@ -47,39 +51,95 @@ export function checkSources(sources: readonly SourceText[]): {
     }
     const locatorFor = lazyLocators(src.text);
     for (const d of nonEmpty) {
-      const locate = makeLocator(d.doc, parsed.lineCounter);
-      const env = checkEnvelope(d.value, src.display, locate);
-      if ('diagnostics' in env) {
-        diagnostics.push(...env.diagnostics);
-        continue;
-      }
-      const validate = documentValidator(env.kind);
-      if (!validate(d.value)) {
-        diagnostics.push(...schemaDiagnostics(validate.errors ?? [], src.display, locate));
-        continue;
-      }
-      const v = d.value as Envelope;
-      specs.push({
-        apiVersion: v.apiVersion,
-        kind: v.kind,
-        name: v.metadata.name,
-        labels: v.metadata.labels ?? {},
-        spec: v.spec,
+      documents.push({
+        value: d.value,
+        locate: locatorFor(d.index),
         source: { file: src.display, absolute: src.file, line: d.line, col: d.col },
         index: d.index,
-        locate: locatorFor(d.index),
-      } as LoadedSpec);
+      });
     }
+  }
+  return { documents, diagnostics };
+}
+
+/** The envelope and the kind's schema, document by document. */
+export function checkDocuments(documents: readonly RawDocument[]): {
+  specs: LoadedSpec[];
+  diagnostics: Diagnostic[];
+} {
+  const specs: LoadedSpec[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const d of documents) {
+    const file = d.source.file;
+    const env = checkEnvelope(d.value, file, d.locate);
+    if ('diagnostics' in env) {
+      diagnostics.push(...env.diagnostics);
+      continue;
+    }
+    const validate = documentValidator(env.kind);
+    if (!validate(d.value)) {
+      diagnostics.push(...schemaDiagnostics(validate.errors ?? [], file, d.locate));
+      continue;
+    }
+    const v = d.value as Envelope;
+    specs.push({
+      apiVersion: v.apiVersion,
+      kind: v.kind,
+      name: v.metadata.name,
+      labels: v.metadata.labels ?? {},
+      spec: v.spec,
+      source: d.source,
+      index: d.index,
+      locate: d.locate,
+    } as LoadedSpec);
   }
   return { specs, diagnostics };
 }
 
-/** Load + schema + semantic checks for every *.yaml / *.yml under `paths`. */
-export async function loadSpecs(paths: readonly string[], opts: LoadOptions): Promise<LoadResult> {
-  const read = await readSpecFiles(paths, opts.cwd);
-  const checked = checkSources(read.sources);
+/** Parses and schema-checks already-read sources (also used by tests with in-memory text). */
+export function checkSources(sources: readonly SourceText[]): {
+  specs: LoadedSpec[];
+  diagnostics: Diagnostic[];
+} {
+  const parsed = parseSources(sources);
+  const checked = checkDocuments(parsed.documents);
+  return { specs: checked.specs, diagnostics: [...parsed.diagnostics, ...checked.diagnostics] };
+}
+
+export interface TargetLoadOptions extends LoadOptions {
+  /** The target being composed (`default` without `targets:`). */
+  target?: string;
+  /** Every target name, for `metadata.targets` (default: just `target`). */
+  knownTargets?: readonly string[];
+  /** The target's overlay directories, applied in order. */
+  overlays?: readonly string[];
+}
+
+/**
+ * Load + schema + semantic checks for every *.yaml / *.yml under `paths`, composed for one
+ * target: its overlays patch the base before any check, so every check sees what the target gets.
+ */
+export async function loadSpecs(
+  paths: readonly string[],
+  opts: TargetLoadOptions,
+): Promise<LoadResult> {
+  const target = opts.target ?? DEFAULT_TARGET;
+  const overlays = opts.overlays ?? [];
+  const [read, ...overlayReads] = await Promise.all([
+    readSpecFiles(paths, opts.cwd),
+    ...overlays.map((o) => readSpecFiles([o], opts.cwd)),
+  ]);
+  const base = parseSources(read.sources);
+  const overlayParsed = overlayReads.map((r) => parseSources(r.sources));
+  const overlayDocs = overlayParsed.flatMap((p) => p.documents);
+  const composed = composeTarget(target, base.documents, overlayDocs);
+  const checked = checkDocuments(composed);
   const diagnostics = [
     ...read.diagnostics,
+    ...base.diagnostics,
+    ...overlayReads.flatMap((r) => r.diagnostics),
+    ...overlayParsed.flatMap((p) => p.diagnostics),
+    ...unknownTargetDiagnostics([...base.documents, ...overlayDocs], opts.knownTargets ?? [target]),
     ...checked.diagnostics,
     ...runSemanticRules({ specs: checked.specs }),
   ];
@@ -92,9 +152,10 @@ export async function loadSpecs(paths: readonly string[], opts: LoadOptions): Pr
       ),
     );
   }
+  const files = [...read.sources, ...overlayReads.flatMap((r) => r.sources)].map((s) => s.display);
   return {
     specs: checked.specs,
     diagnostics: sortDiagnostics(diagnostics),
-    files: read.sources.map((s) => s.display),
+    files: [...new Set(files)],
   };
 }

@@ -56,9 +56,16 @@ export function dottedPath(path: readonly PathSegment[]): string {
   return path.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
 }
 
+export interface Position {
+  line: number;
+  col: number;
+  /** Set when the value comes from another file than the document's (an overlay's patch). */
+  file?: string;
+}
+
 export interface Locator {
   /** Position of the value at `path` (or `useKey`: of its key); the nearest existing ancestor otherwise. */
-  (path: readonly PathSegment[], useKey?: boolean): { line: number; col: number };
+  (path: readonly PathSegment[], useKey?: boolean): Position;
 }
 
 export function makeLocator(doc: Document.Parsed, lineCounter: LineCounter): Locator {

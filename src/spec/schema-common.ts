@@ -83,9 +83,16 @@ export const SecretRef = Type.Union([FromEnv, FromFile], {
 
 export const Labels = stringMap('Labels used by selectors of RecordingPolicy and ModerationRule.');
 
+/** `metadata.targets`: the targets (livekit-gitops.yaml `targets:`) a base document is limited to. */
+const MetadataTargets = Type.Array(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$' }), {
+  minItems: 1,
+  uniqueItems: true,
+  description: 'Only these targets get this document (default: every target).',
+});
+
 function Metadata<N extends TSchema>(name: N) {
   return closed(
-    { name, labels: Type.Optional(Labels) },
+    { name, labels: Type.Optional(Labels), targets: Type.Optional(MetadataTargets) },
     { description: 'Identity of the object: its name (unique per kind) and labels.' },
   );
 }

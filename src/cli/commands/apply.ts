@@ -23,6 +23,7 @@ import {
   useColor,
   type ProjectFlags,
 } from '../project-context.ts';
+import { addTargetOption, checkSavedPlanTarget } from '../target-options.ts';
 
 interface ApplyFlags extends ProjectFlags {
   autoApprove?: boolean;
@@ -42,12 +43,14 @@ export function registerApply(program: Command, ctx: CommandContext): void {
     .option('--force', 'override the maxDeletes and empty-spec-set guards')
     .option('--concurrency <n>', 'parallel LiveKit calls (config: concurrency)')
     .option('--lock-timeout <duration>', 'wait this long for the state lock, e.g. 30s', '0s');
+  addTargetOption(cmd);
   addProjectOptions(cmd).action(async (args: string[], _o: unknown, command: Command) => {
     const flags = command.optsWithGlobals<ApplyFlags>();
     const savedPath = await savedPlanArgument(ctx, args);
     const specPaths = savedPath === undefined ? args : args.slice(1);
     const saved = savedPath === undefined ? undefined : await readSavedPlan(savedPath);
     const project = await loadProjectOrFail(ctx, specPaths, flags);
+    if (saved) checkSavedPlanTarget(saved, project);
     const concurrency = positiveInt(flags.concurrency, project.config.concurrency, '--concurrency');
     const waitMs = parseDuration(flags.lockTimeout ?? '0s');
     if (waitMs === undefined) throw new UsageError('--lock-timeout wants a duration such as 30s');
@@ -56,7 +59,7 @@ export function registerApply(program: Command, ctx: CommandContext): void {
     let lock: StateLock | undefined;
     try {
       lock = await backend.acquireLock({ operation: 'apply' }, { waitMs });
-      const port = connectLiveKit(ctx);
+      const port = connectLiveKit(ctx, project);
       const state = await backend.read();
       const fresh = await planLive({
         port,

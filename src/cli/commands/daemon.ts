@@ -2,11 +2,8 @@ import { Option, type Command } from 'commander';
 import { createLogger, type Logger } from '../../adapters/log/logger.ts';
 import { openStateBackend } from '../../adapters/state/open-backend.ts';
 import { parseListen } from '../../adapters/webhook/http-server.ts';
-import { liveKitConnectionFromEnv } from '../../app/connection.ts';
-import { formatDiagnostic, hasErrors } from '../../core/diagnostics.ts';
-import { InvalidSpecsError, UsageError } from '../../core/errors.ts';
+import { UsageError } from '../../core/errors.ts';
 import { startDaemon } from '../../daemon/daemon.ts';
-import { CONFIG_FILE, loadConfig } from '../../spec/config.ts';
 import { parseDuration } from '../../spec/duration.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { gitSourceSettings, type GitFlags } from '../git-source-settings.ts';
@@ -14,9 +11,11 @@ import { packageVersion, type CommandContext } from '../program.ts';
 import {
   addProjectOptions,
   connectLiveKit,
+  connectionOf,
   stateConfigFor,
   type ProjectFlags,
 } from '../project-context.ts';
+import { addTargetOption, loadTargetConfig } from '../target-options.ts';
 
 interface DaemonFlags extends ProjectFlags, GitFlags {
   listen?: string;
@@ -100,17 +99,19 @@ export function registerDaemon(program: Command, ctx: CommandContext): void {
     // Test and benchmark knobs, not part of the interface.
     .addOption(new Option('--clock-offset <ms>', 'shift the daemon clock').hideHelp())
     .addOption(new Option('--debounce <ms>', 'spec watcher quiet period').hideHelp());
+  addTargetOption(cmd);
   addProjectOptions(cmd).action(async (paths: string[], _o: unknown, command: Command) => {
     // Before any await: a signal during startup must stop the daemon, not kill the process.
     const signals = catchSignals();
     const flags = command.optsWithGlobals<DaemonFlags>();
-    const explicit =
-      flags.config !== undefined && flags.config !== CONFIG_FILE ? flags.config : undefined;
-    const cfg = await loadConfig(ctx.io.cwd, explicit);
-    for (const d of cfg.diagnostics) ctx.io.stderr(formatDiagnostic(d) + '\n');
-    if (hasErrors(cfg.diagnostics, false))
-      throw new InvalidSpecsError('the config file has errors');
-    const config = cfg.config;
+    // One daemon serves one target: its server, state, spec paths and status directory.
+    const view = await loadTargetConfig(ctx, flags);
+    const config = view.config;
+    if (view.target.overlays.length > 0 && paths.length === 0) {
+      throw new UsageError(
+        `target ${view.target.name} has overlays, which the daemon does not compose yet; run it on a spec directory of its own`,
+      );
+    }
 
     const listenText = flags.listen ?? config.daemon.listen;
     const listen = parseListen(listenText);
@@ -123,7 +124,7 @@ export function registerDaemon(program: Command, ctx: CommandContext): void {
     const intervalMs = durationOf(flags.interval ?? config.daemon.interval, '--interval');
     const webhookPath = flags.webhookPath ?? config.daemon.webhookPath;
     if (!webhookPath.startsWith('/')) throw new UsageError('--webhook-path must start with /');
-    const connection = liveKitConnectionFromEnv(ctx.io.env);
+    const connection = connectionOf(ctx, view);
     const stateConfig = stateConfigFor(config, flags, ctx.io.env, ctx.io.cwd);
     const git = gitSourceSettings(flags, config, ctx.io);
     if (git && paths.length > 0) {
@@ -151,7 +152,7 @@ export function registerDaemon(program: Command, ctx: CommandContext): void {
       intervalMs,
       statusDir: flags.statusDir ?? config.statusDir,
       backend: openStateBackend(stateConfig, ctx.io.cwd),
-      port: connectLiveKit(ctx),
+      port: connectLiveKit(ctx, view),
       creds: { apiKey: connection.apiKey, apiSecret: connection.apiSecret },
       env: ctx.io.env,
       log,

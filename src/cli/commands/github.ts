@@ -31,6 +31,7 @@ import { UsageError } from '../../core/errors.ts';
 import type { Plan } from '../../core/plan.ts';
 import { summaryLine } from '../../core/plan-summary.ts';
 import { renderPlanMarkdown } from '../../core/render-markdown.ts';
+import { scrubText } from '../../core/redact.ts';
 import { parseSavedPlan } from '../../core/saved-plan.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { CommandContext } from '../program.ts';
@@ -38,17 +39,21 @@ import { packageVersion } from '../program.ts';
 import {
   addProjectOptions,
   connectLiveKit,
+  connectionOf,
   loadProjectOrFail,
   openBackend,
+  type LoadedProject,
   type ProjectFlags,
 } from '../project-context.ts';
+import { checkTargetFlags, declaredTargetOf, loadAllTargetsOrFail } from '../target-options.ts';
 
 interface CommonFlags extends GitHubContextFlags {
-  target: string;
+  target?: string;
   retries: string;
 }
 
 interface CommentFlags extends CommonFlags, ProjectFlags {
+  allTargets?: boolean;
   plan?: string;
   markdown?: string;
   author?: string;
@@ -70,8 +75,7 @@ function addContextOptions(cmd: Command): Command {
   return cmd
     .option(
       '--target <name>',
-      'what the plan is for (one comment and status per target)',
-      defaultTarget,
+      'what the plan is for: a target of livekit-gitops.yaml (one comment and status per target)',
     )
     .option('--pr <number>', 'pull request number (default: from GITHUB_EVENT_PATH)')
     .option('--sha <sha>', 'commit to report on (default: the PR head, else GITHUB_SHA)')
@@ -101,7 +105,11 @@ export function registerGitHub(program: Command, ctx: CommandContext): void {
       .option('--plan <file>', 'post a saved plan (plan --out plan.json) instead of planning')
       .option('--markdown <file>', 'post an already rendered markdown plan')
       .option('--author <login>', 'only treat comments by this login as ours')
-      .option('--prune', 'plan deletes of owned objects whose spec is gone (config: prune)'),
+      .option('--prune', 'plan deletes of owned objects whose spec is gone (config: prune)')
+      .option(
+        '--all-targets',
+        'plan every target in parallel; one sticky comment and one commit status per target',
+      ),
   );
   addProjectOptions(comment).action(async (paths: string[], _o: unknown, command: Command) => {
     ctx.setExitCode(await runComment(ctx, paths, command.optsWithGlobals<CommentFlags>()));
@@ -153,9 +161,14 @@ async function runComment(
   paths: string[],
   flags: CommentFlags,
 ): Promise<number> {
-  const target = checkTarget(flags.target);
+  checkTargetFlags(flags);
+  const target = checkTarget(flags.target ?? defaultTarget);
   if (flags.plan !== undefined && flags.markdown !== undefined)
     throw new UsageError('github comment takes --plan or --markdown, not both');
+  if (flags.allTargets && (flags.plan !== undefined || flags.markdown !== undefined))
+    throw new UsageError(
+      'github comment --all-targets plans every target itself: no --plan or --markdown',
+    );
   if (paths.length > 0 && (flags.plan !== undefined || flags.markdown !== undefined))
     throw new UsageError(
       'github comment plans the spec paths it is given; with --plan or --markdown, pass no paths',
@@ -164,18 +177,45 @@ async function runComment(
   const run = readGitHubContext(ctx.io.env, flags);
   const pr = requirePr(run);
   const gh = client(ctx, run, flags);
-  let source: { plan: Plan; secretValues: readonly string[] } | undefined;
+  if (flags.allTargets) return commentAllTargets(ctx, paths, flags, { run, pr, gh });
+  let source: PlanSource | undefined;
   if (flags.plan !== undefined) source = { plan: readPlan(ctx, flags.plan), secretValues: [] };
   else if (flags.markdown === undefined) source = await planFromSpecs(ctx, paths, flags);
+  const markdown =
+    flags.markdown === undefined ? undefined : readText(ctx, flags.markdown, 'markdown');
+  await postComment(ctx, { run, pr, gh }, target, flags, source ?? markdown ?? '');
+  return ExitCode.ok;
+}
+
+interface PlanSource {
+  plan: Plan;
+  secretValues: readonly string[];
+}
+
+interface PullRequest {
+  run: GitHubRunContext;
+  pr: number;
+  gh: GitHubClient;
+}
+
+/** One target's sticky comment (and its part of the job summary). */
+async function postComment(
+  ctx: CommandContext,
+  where: PullRequest,
+  target: string,
+  flags: CommentFlags,
+  source: PlanSource | string,
+): Promise<void> {
+  const { run, pr, gh } = where;
   const render = (maxChars: number): string =>
-    source
-      ? renderPlanMarkdown(source.plan, {
+    typeof source === 'string'
+      ? source
+      : renderPlanMarkdown(source.plan, {
           maxChars,
           secretValues: source.secretValues,
           ...(target !== defaultTarget ? { target } : {}),
           ...(run.runUrl ? { fullPlanUrl: run.runUrl } : {}),
-        })
-      : readText(ctx, flags.markdown ?? '', 'markdown');
+        });
 
   // The job summary first: it holds the full plan even when the comment must be truncated.
   if (run.stepSummaryPath)
@@ -188,7 +228,48 @@ async function runComment(
   });
   const res = await ensurePlanComment(gh, { pr, target, body, author: flags.author });
   ctx.io.stdout(`Plan comment ${res.action} on pull request #${pr}: ${res.htmlUrl}\n`);
-  return ExitCode.ok;
+}
+
+/**
+ * `--all-targets`: every target planned in parallel (its own server and state), then per target
+ * one sticky comment and one commit status `livekit-gitops/plan/<target>`. A target whose plan
+ * fails gets a failed status and no comment; the others are still posted; the exit code is 1.
+ */
+async function commentAllTargets(
+  ctx: CommandContext,
+  paths: readonly string[],
+  flags: CommentFlags,
+  where: PullRequest,
+): Promise<number> {
+  const projects = await loadAllTargetsOrFail(ctx, paths, flags);
+  for (const p of projects) connectionOf(ctx, p);
+  const results = await Promise.allSettled(projects.map((p) => planProject(ctx, p, flags)));
+  const sha = requireSha(where.run);
+  let failed = false;
+  for (const [i, p] of projects.entries()) {
+    const target = checkTarget(p.target.name);
+    const r = results[i]!;
+    const status = { sha, target, targetUrl: where.run.runUrl };
+    if (r.status === 'rejected') {
+      failed = true;
+      const why = r.reason instanceof Error ? r.reason.message : String(r.reason);
+      ctx.io.stderr(`Error: target ${target}: ${scrubText(why, p.secretValues)}\n`);
+      await setPlanStatus(where.gh, {
+        ...status,
+        state: 'failure',
+        description: 'Plan failed; see the workflow run.',
+      });
+      continue;
+    }
+    await postComment(ctx, where, target, flags, r.value);
+    const res = await setPlanStatus(where.gh, {
+      ...status,
+      state: 'success',
+      description: summaryLine(r.value.plan),
+    });
+    ctx.io.stdout(`Commit status ${res.context}=success on ${sha.slice(0, 12)}\n`);
+  }
+  return failed ? ExitCode.error : ExitCode.ok;
 }
 
 /**
@@ -199,20 +280,31 @@ async function planFromSpecs(
   ctx: CommandContext,
   paths: readonly string[],
   flags: CommentFlags,
-): Promise<{ plan: Plan; secretValues: readonly string[] }> {
-  const project = await loadProjectOrFail(ctx, paths, flags);
+): Promise<PlanSource> {
+  return planProject(ctx, await loadProjectOrFail(ctx, paths, flags), flags);
+}
+
+async function planProject(
+  ctx: CommandContext,
+  project: LoadedProject,
+  flags: CommentFlags,
+): Promise<PlanSource> {
   const backend = openBackend(ctx, project, flags);
   try {
     const state = await backend.read();
     const { plan } = await planLive({
-      port: connectLiveKit(ctx),
+      port: connectLiveKit(ctx, project),
       project,
       state,
       now: new Date(),
       prune: flags.prune ?? project.config.prune,
       toolVersion: packageVersion(),
     });
-    return { plan, secretValues: project.secretValues };
+    const target = declaredTargetOf(project);
+    return {
+      plan: target === undefined ? plan : { ...plan, target },
+      secretValues: project.secretValues,
+    };
   } finally {
     await backend.close();
   }
@@ -243,7 +335,7 @@ function deriveStatus(
 }
 
 async function runStatus(ctx: CommandContext, flags: StatusFlags): Promise<number> {
-  const target = checkTarget(flags.target);
+  const target = checkTarget(flags.target ?? defaultTarget);
   const { state, description } = deriveStatus(ctx, flags);
   const run = readGitHubContext(ctx.io.env, flags);
   const sha = requireSha(run);

@@ -4,10 +4,8 @@ import { importFiles, writeImportFiles } from '../../app/import-files.ts';
 import { IMPORT_KINDS, type ImportKind } from '../../app/import-map.ts';
 import { adoptedEntries, buildImport, type SkippedObject } from '../../app/import-plan.ts';
 import { adoptObjects, readLive } from '../../app/import-run.ts';
-import { formatDiagnostic, hasErrors } from '../../core/diagnostics.ts';
-import { InvalidSpecsError, UsageError } from '../../core/errors.ts';
+import { UsageError } from '../../core/errors.ts';
 import { kebab } from '../../spec/spec-constants.ts';
-import { CONFIG_FILE, loadConfig } from '../../spec/config.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { CommandContext } from '../program.ts';
 import {
@@ -16,6 +14,7 @@ import {
   stateConfigFor,
   type ProjectFlags,
 } from '../project-context.ts';
+import { addTargetOption, loadTargetConfig, type TargetView } from '../target-options.ts';
 
 interface ImportFlags extends ProjectFlags {
   out: string;
@@ -64,11 +63,13 @@ export function registerImport(program: Command, ctx: CommandContext): void {
     .addOption(
       new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'),
     );
+  addTargetOption(cmd);
   addProjectOptions(cmd).action(async (_o: unknown, command: Command) => {
     const flags = command.optsWithGlobals<ImportFlags>();
     const kinds = parseKinds(flags.kinds);
     const json = flags.format === 'json';
-    const port = connectLiveKit(ctx);
+    const view = await loadTargetConfig(ctx, flags);
+    const port = connectLiveKit(ctx, view);
     const read = await readLive(port, kinds);
     for (const u of read.unavailable) ctx.io.stderr(`Warning: ${skippedLine(u)}`);
     const set = buildImport(read.snapshot, {
@@ -80,7 +81,7 @@ export function registerImport(program: Command, ctx: CommandContext): void {
     const files = importFiles(docs, flags.out, ctx.io.cwd);
     await writeImportFiles(files, ctx.io.cwd, flags.force === true);
 
-    const adopted = flags.adopt === true ? await adopt(ctx, flags, docs) : 0;
+    const adopted = flags.adopt === true ? await adopt(ctx, flags, view, docs) : 0;
     const env = docs.flatMap((d) => d.env);
     if (json) {
       const written = docs.map((d) => ({
@@ -115,16 +116,11 @@ export function registerImport(program: Command, ctx: CommandContext): void {
 async function adopt(
   ctx: CommandContext,
   flags: ImportFlags,
+  view: TargetView,
   docs: Parameters<typeof adoptedEntries>[0],
 ): Promise<number> {
-  const explicit =
-    flags.config !== undefined && flags.config !== CONFIG_FILE ? flags.config : undefined;
-  const cfg = await loadConfig(ctx.io.cwd, explicit);
-  for (const d of cfg.diagnostics) ctx.io.stderr(formatDiagnostic(d) + '\n');
-  if (hasErrors(cfg.diagnostics, false))
-    throw new InvalidSpecsError('the config file has errors; nothing was adopted');
   const backend = openStateBackend(
-    stateConfigFor(cfg.config, flags, ctx.io.env, ctx.io.cwd),
+    stateConfigFor(view.config, flags, ctx.io.env, ctx.io.cwd),
     ctx.io.cwd,
   );
   try {

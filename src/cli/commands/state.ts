@@ -8,6 +8,8 @@ import {
 import { formatDiagnostic } from '../../core/diagnostics.ts';
 import { UsageError, type LockInfo } from '../../core/errors.ts';
 import { CONFIG_FILE, loadConfig } from '../../spec/config.ts';
+import { configForTarget, selectTarget } from '../../spec/config-targets.ts';
+import { addTargetOption } from '../target-options.ts';
 import { resolveSecret } from '../../spec/secrets.ts';
 import type { StateDocument } from '../../core/inventory.ts';
 import { ExitCode } from '../exit-codes.ts';
@@ -23,7 +25,7 @@ export interface StateFlags {
 }
 
 export function addStateBackendOptions(cmd: Command): Command {
-  return cmd
+  return addTargetOption(cmd)
     .option(
       '--state-dir <dir>',
       `state directory for the file backend (config: stateDir; default ${DEFAULT_STATE_DIR})`,
@@ -67,14 +69,14 @@ export function stateConfigFromFlags(
 /** Flags beat the config file (`--config`, default livekit-gitops.yaml), which beats the defaults. */
 async function stateConfigFor(
   ctx: CommandContext,
-  flags: StateFlags & { config?: string },
+  flags: StateFlags & { config?: string; target?: string },
 ): Promise<StateConfig> {
   const explicit =
     flags.config !== undefined && flags.config !== CONFIG_FILE ? flags.config : undefined;
   const cfg = await loadConfig(ctx.io.cwd, explicit);
   const errors = cfg.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) throw new UsageError(errors.map((d) => formatDiagnostic(d)).join('\n'));
-  const { config } = cfg;
+  const config = configForTarget(cfg.config, selectTarget(cfg.config, flags.target));
   const backend = flags.stateBackend ?? config.state.backend;
   const merged: StateFlags = {
     stateBackend: backend,
@@ -95,7 +97,7 @@ async function stateConfigFor(
 
 async function withBackend<T>(
   ctx: CommandContext,
-  flags: StateFlags & { config?: string },
+  flags: StateFlags & { config?: string; target?: string },
   fn: (b: StateBackend) => Promise<T>,
 ): Promise<T> {
   const backend = openStateBackend(await stateConfigFor(ctx, flags), ctx.io.cwd);

@@ -8,6 +8,8 @@ import { liveKitConnectionFromEnv } from '../../app/connection.ts';
 import type { LiveRoom } from '../../core/live.ts';
 import { UsageError } from '../../core/errors.ts';
 import { CONFIG_FILE, loadConfig } from '../../spec/config.ts';
+import type { TargetConfig } from '../../spec/config-schema.ts';
+import { selectTarget } from '../../spec/config-targets.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { gitStatusLines, specCommitLine } from '../render-git-status.ts';
 import type { CommandContext } from '../program.ts';
@@ -16,6 +18,7 @@ import pLimit from 'p-limit';
 interface StatusFlags {
   config?: string;
   statusDir?: string;
+  target?: string;
   format: 'text' | 'json';
 }
 
@@ -38,6 +41,7 @@ export function registerStatus(program: Command, ctx: CommandContext): void {
     .description('Live rooms, participants, conditions and recent events (LiveKit + status files).')
     .argument('[room]', 'show one room in detail')
     .option('--status-dir <dir>', 'status files directory (config: statusDir; default status)')
+    .option('--target <name>', 'which target of livekit-gitops.yaml `targets:`')
     .addOption(
       new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'),
     )
@@ -46,8 +50,13 @@ export function registerStatus(program: Command, ctx: CommandContext): void {
       const explicit =
         flags.config !== undefined && flags.config !== CONFIG_FILE ? flags.config : undefined;
       const cfg = await loadConfig(ctx.io.cwd, explicit);
-      const dir = resolve(ctx.io.cwd, flags.statusDir ?? cfg.config.statusDir);
-      const [files, live] = await Promise.all([readStatusDir(dir), liveRooms(ctx)]);
+      const target = selectTarget(cfg.config, flags.target);
+      const dir = resolve(ctx.io.cwd, flags.statusDir ?? target.statusDir);
+      const named = cfg.config.declaredTargets ? target.name : undefined;
+      const [files, live] = await Promise.all([
+        readStatusDir(dir),
+        liveRooms(ctx, target.livekit, named),
+      ]);
       const rows = mergeRows(files.rooms, live.rooms);
       if (room !== undefined) {
         const row = rows.find((r) => r.name === room);
@@ -74,9 +83,13 @@ export function registerStatus(program: Command, ctx: CommandContext): void {
 /** Rooms whose participants are counted exactly; beyond, ListRooms' own counts are shown. */
 const EXACT_COUNT_LIMIT = 100;
 
-async function liveRooms(ctx: CommandContext): Promise<{ rooms?: LiveRoom[]; error?: string }> {
+async function liveRooms(
+  ctx: CommandContext,
+  names: TargetConfig['livekit'],
+  target: string | undefined,
+): Promise<{ rooms?: LiveRoom[]; error?: string }> {
   try {
-    const conn = liveKitConnectionFromEnv(ctx.io.env);
+    const conn = liveKitConnectionFromEnv(ctx.io.env, names, target);
     const port = createLiveKitAdapter({ ...conn, requestTimeoutMs: 3_000, retry: false });
     const rooms = await port.listRooms();
     // ListRooms' numParticipants lags behind with Redis (the stored room is refreshed

@@ -28,16 +28,12 @@ export function registerToken(program: Command, ctx: CommandContext): void {
     .requiredOption('--role <name>', 'Role whose grants, ttl and attributes the token carries')
     .option('--ttl <duration>', "token lifetime, e.g. 2h (default: the Role's ttl, else 6h)")
     .option('--name <name>', 'participant display name')
+    .option('--target <name>', 'which target of livekit-gitops.yaml `targets:`')
     .addOption(
       new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'),
     )
     .action(async (paths: string[], _o: unknown, command: Command) => {
       const flags = command.optsWithGlobals<TokenFlags>();
-      const apiKey = ctx.io.env['LIVEKIT_API_KEY'];
-      const apiSecret = ctx.io.env['LIVEKIT_API_SECRET'];
-      if (!apiKey || !apiSecret) {
-        throw new UsageError('set LIVEKIT_API_KEY and LIVEKIT_API_SECRET to sign tokens');
-      }
       const ttlMs = flags.ttl === undefined ? undefined : parseDuration(flags.ttl);
       if (flags.ttl !== undefined && (ttlMs === undefined || ttlMs < 1000)) {
         throw new UsageError(
@@ -45,6 +41,13 @@ export function registerToken(program: Command, ctx: CommandContext): void {
         );
       }
       const project = await loadProjectOrFail(ctx, paths, flags);
+      const { apiKeyEnv, apiSecretEnv } = project.target.livekit;
+      const apiKey = ctx.io.env[apiKeyEnv];
+      const apiSecret = ctx.io.env[apiSecretEnv];
+      if (!apiKey || !apiSecret) {
+        const whose = project.config.declaredTargets ? ` of target ${project.target.name}` : '';
+        throw new UsageError(`set ${apiKeyEnv} and ${apiSecretEnv} to sign tokens${whose}`);
+      }
       const roles = project.specs.filter((s) => s.kind === 'Role');
       const role = roles.find((r) => r.name === flags.role);
       if (role === undefined) {
