@@ -12,6 +12,8 @@ export type Fields = { [key: string]: JsonValue };
 /** Plan-time facts a kind's field mapping may need: trunk spec name → server id (owned trunks). */
 export interface DeclareContext {
   inboundTrunkIds: ReadonlyMap<string, string>;
+  /** The state's lineage: carried in the ownership marker and the pending-marker match. */
+  lineage?: string;
 }
 
 /** One declared object, ready to diff. */

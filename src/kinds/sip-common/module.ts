@@ -71,7 +71,11 @@ export function persistentModule<K extends keyof PersistentObservation>(
     plan(i) {
       const live = liveOf(i.observed);
       if (live === undefined || i.scope !== undefined) return undefined;
-      const ctx: DeclareContext = { inboundTrunkIds: ownedInboundTrunkIds(i.state.owned) };
+      const ctx: DeclareContext = {
+        inboundTrunkIds: ownedInboundTrunkIds(i.state.owned),
+        // The lineage goes into the ownership marker: two installations on one server stay apart.
+        lineage: i.state.lineage,
+      };
       const desired = (i.specs ?? [])
         .filter((s): s is LoadedSpec & SpecBase => s.kind === def.kind)
         .map((s) => desiredFromSpec(def, s, ctx, i.env));

@@ -33,7 +33,8 @@ export function desiredFromSpec<Live>(
     fields: def.declared(spec, ctx),
     secretPaths: secretPaths(spec),
     unsupported: def.unsupported.filter((f) => spec[f] !== undefined),
-    match: def.matchKey(spec),
+    // The lineage rides along to the create (the marker written) and the pending marker (adoption).
+    match: { ...def.matchKey(spec), ...(ctx.lineage ? { lineage: ctx.lineage } : {}) },
   };
   const hash = tryHashSecrets(addressOf(def.prefix, loaded.name), spec, { env, baseDir });
   if (hash !== undefined) desired.secretHash = hash;

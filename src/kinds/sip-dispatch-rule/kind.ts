@@ -9,7 +9,13 @@ import type { LiveSipDispatchRule } from '../../core/live.ts';
 import type { JsonValue } from '../../core/plan.ts';
 import { addressOf, bool, defined, sorted, str, stringMap, strings } from '../sip-common/kind.ts';
 import type { DeclareContext, Fields, PersistentKind } from '../sip-common/kind.ts';
-import { hasMarker, normaliseMetadata, withMarker, withoutMarker } from '../sip-common/marker.ts';
+import {
+  hasMarker,
+  normaliseMetadata,
+  payloadLineage,
+  withMarker,
+  withoutMarker,
+} from '../sip-common/marker.ts';
 import type { Json } from '../sip-common/secrets.ts';
 import { mediaEncryptionOf } from '../sip-common/headers.ts';
 import { adoptableByMarker, markerMatch, sipInboundKind } from '../sip-inbound-trunk/kind.ts';
@@ -97,10 +103,14 @@ export function trunkIdsOf(spec: Json, ctx: DeclareContext): string[] | undefine
   return sorted(names.map((n) => ctx.inboundTrunkIds.get(n) ?? `${NEW}${n}`));
 }
 
-/** `new:<name>` → the id of the trunk of that name carrying our marker (created by this apply). */
+/**
+ * `new:<name>` → the id of the trunk of that name carrying our marker, of our lineage (created by
+ * this apply): never another installation's trunk of the same name on the same server.
+ */
 async function resolveTrunkIds(
   planned: JsonValue | undefined,
   port: LiveKitPort,
+  lineage: string | undefined,
 ): Promise<string[]> {
   const ids = Array.isArray(planned)
     ? planned.filter((x): x is string => typeof x === 'string')
@@ -110,7 +120,7 @@ async function resolveTrunkIds(
   return ids.map((id) => {
     if (!id.startsWith(NEW)) return id;
     const name = id.slice(NEW.length);
-    const found = trunks.find((t) => t.name === name && hasMarker(t.metadata));
+    const found = trunks.find((t) => t.name === name && hasMarker(t.metadata, lineage));
     if (found === undefined) {
       throw new Error(`SIPInboundTrunk "${name}" has no trunk made by livekit-gitops yet`);
     }
@@ -128,8 +138,8 @@ async function input(
   const i: SipDispatchRuleInput = {
     name,
     rule: sendRule(spec),
-    metadata: withMarker(str(spec['metadata'])),
-    trunkIds: await resolveTrunkIds(fields['trunkIds'], port),
+    metadata: withMarker(str(spec['metadata']), payloadLineage(payload)),
+    trunkIds: await resolveTrunkIds(fields['trunkIds'], port, payloadLineage(payload)),
   };
   const hide = bool(spec['hidePhoneNumber']);
   if (hide !== undefined) i.hidePhoneNumber = hide;

@@ -10,6 +10,7 @@ import {
   hasMarker,
   markable,
   normaliseMetadata,
+  payloadLineage,
   withMarker,
   withoutMarker,
 } from '../sip-common/marker.ts';
@@ -21,11 +22,11 @@ import {
   observedHeaders,
 } from '../sip-common/headers.ts';
 
-function input(name: string, spec: Json): SipInboundTrunkInput {
+function input(name: string, spec: Json, payload: Json): SipInboundTrunkInput {
   const i: SipInboundTrunkInput = {
     name,
     numbers: strings(spec['numbers']) ?? [],
-    metadata: withMarker(str(spec['metadata'])),
+    metadata: withMarker(str(spec['metadata']), payloadLineage(payload)),
   };
   const allowedAddresses = strings(spec['allowedAddresses']);
   if (allowedAddresses !== undefined) i.allowedAddresses = allowedAddresses;
@@ -53,7 +54,7 @@ export function markerMatch(spec: Json): Record<string, string> {
 }
 
 export function adoptableByMarker(metadata: string, m: Record<string, string>): boolean {
-  return m['marker'] === 'no' || hasMarker(metadata);
+  return m['marker'] === 'no' || hasMarker(metadata, m['lineage']);
 }
 
 export const sipInboundKind: PersistentKind<LiveSipInboundTrunk> = {
@@ -92,7 +93,8 @@ export const sipInboundKind: PersistentKind<LiveSipInboundTrunk> = {
   matchKey: markerMatch,
   adoptable: (l, m) => adoptableByMarker(l.metadata, m),
   list: (port) => port.listSipInboundTrunks(),
-  create: (name, spec, _payload, port) => port.createSipInboundTrunk(input(name, spec)),
-  update: (id, name, spec, _payload, port) => port.updateSipInboundTrunk(id, input(name, spec)),
+  create: (name, spec, payload, port) => port.createSipInboundTrunk(input(name, spec, payload)),
+  update: (id, name, spec, payload, port) =>
+    port.updateSipInboundTrunk(id, input(name, spec, payload)),
   remove: (id, port) => port.deleteSipTrunk(id),
 };

@@ -5,19 +5,24 @@
 import type { SipOutboundTrunkInput } from '../../adapters/livekit/port.ts';
 import type { LiveSipOutboundTrunk } from '../../core/live.ts';
 import { defined, sorted, str, strings, type PersistentKind } from '../sip-common/kind.ts';
-import { normaliseMetadata, withMarker, withoutMarker } from '../sip-common/marker.ts';
+import {
+  normaliseMetadata,
+  payloadLineage,
+  withMarker,
+  withoutMarker,
+} from '../sip-common/marker.ts';
 import type { Json } from '../sip-common/secrets.ts';
 import { declaredHeaders, headerInput, observedHeaders } from '../sip-common/headers.ts';
 import { adoptableByMarker, markerMatch } from '../sip-inbound-trunk/kind.ts';
 
 const TRANSPORTS = ['auto', 'udp', 'tcp', 'tls'] as const;
 
-function input(name: string, spec: Json): SipOutboundTrunkInput {
+function input(name: string, spec: Json, payload: Json): SipOutboundTrunkInput {
   const i: SipOutboundTrunkInput = {
     name,
     address: str(spec['address']) ?? '',
     numbers: strings(spec['numbers']) ?? [],
-    metadata: withMarker(str(spec['metadata'])),
+    metadata: withMarker(str(spec['metadata']), payloadLineage(payload)),
   };
   const transport = TRANSPORTS.find((t) => t === spec['transport']);
   if (transport !== undefined) i.transport = transport;
@@ -66,7 +71,8 @@ export const sipOutboundKind: PersistentKind<LiveSipOutboundTrunk> = {
   matchKey: markerMatch,
   adoptable: (l, m) => adoptableByMarker(l.metadata, m),
   list: (port) => port.listSipOutboundTrunks(),
-  create: (name, spec, _payload, port) => port.createSipOutboundTrunk(input(name, spec)),
-  update: (id, name, spec, _payload, port) => port.updateSipOutboundTrunk(id, input(name, spec)),
+  create: (name, spec, payload, port) => port.createSipOutboundTrunk(input(name, spec, payload)),
+  update: (id, name, spec, payload, port) =>
+    port.updateSipOutboundTrunk(id, input(name, spec, payload)),
   remove: (id, port) => port.deleteSipTrunk(id),
 };

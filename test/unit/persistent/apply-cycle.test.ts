@@ -68,7 +68,10 @@ describe('persistent kinds: apply, then plan is empty (fake LiveKit)', () => {
     expect(rule?.trunkIds).toEqual([trunk?.sipTrunkId]);
     expect(trunk?.authPassword).toBe(ENV.SIP_PW);
     expect(rule?.rule).toMatchObject({ type: 'direct', roomName: 'town-hall', pin: ENV.TOWN_PIN });
-    expect(JSON.parse(trunk?.metadata ?? '')).toEqual({ managedBy: 'livekit-gitops' });
+    // The marker carries the state's lineage (two installations on one server stay apart).
+    expect(JSON.parse(trunk?.metadata ?? '')).toEqual({
+      managedBy: `livekit-gitops:${state.lineage}`,
+    });
     expect(state.pending).toEqual({});
     const again = await bed.plan(project);
     expect(again.plan.changes).toEqual([]);
