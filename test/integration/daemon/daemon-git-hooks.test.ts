@@ -1,36 +1,14 @@
 import { createHmac } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { liveKitCliEnv, makeWorkspace, roomYaml, runCli } from '../../harness/cli.ts';
-import { makeGitOrigin, makeSigningKey, type GitOrigin } from '../../harness/git-origin.ts';
-import {
-  metricValue,
-  readDaemonStatus,
-  startDaemonChild,
-  waitFor,
-  type DaemonChild,
-} from './daemon-process.ts';
-import { daemonTestBed, stopDaemons } from './test-bed.ts';
+import { makeGitOrigin, makeSigningKey } from '../../harness/git-origin.ts';
+import { metricValue, readDaemonStatus, startDaemonChild, waitFor } from './daemon-process.ts';
+import { gitTestBed, statusTexts } from './git-bed.ts';
 
-const { env, port, tag, deleteTaggedRooms } = daemonTestBed();
-const running: DaemonChild[] = [];
-const origins: GitOrigin[] = [];
-
-afterEach(async () => {
-  await stopDaemons(running);
-  for (const o of origins.splice(0)) await o.cleanup();
-});
-afterAll(async () => {
-  await deleteTaggedRooms();
-});
+const { env, port, tag, running, later, metadataOf } = gitTestBed();
 
 const HOOK_SECRET = `hook-secret-${tag}-Zq81`;
 const TOKEN = `git-token-${tag}-Xk27`;
-
-async function metadataOf(name: string): Promise<string | undefined> {
-  return (await port.listRooms([name]))[0]?.metadata;
-}
 
 function pushHook(
   base: string,
@@ -71,7 +49,7 @@ describe('daemon: git source push webhook and signed commits', () => {
   it('a signed push webhook applies the push at once; a forged or unsigned one gets 401; other refs are ignored; no credential in any output', async () => {
     const room = `hook-${tag}`;
     const origin = await makeGitOrigin();
-    origins.push(origin);
+    later(() => origin.cleanup());
     await origin.commit({ 'rooms/a.yaml': roomYaml(room, { metadata: 'v1' }) }, 'Add room');
     const ws = await makeWorkspace({ 'livekit-gitops.yaml': gitConfig(origin.bare) });
     const d = await startDaemonChild(ws, env, ['--interval', '1h'], {
@@ -110,10 +88,7 @@ describe('daemon: git source push webhook and signed commits', () => {
 
     // No credential anywhere: logs, status files, metrics.
     const b64 = Buffer.from(`x-access-token:${TOKEN}`).toString('base64');
-    const statusDir = join(ws, 'status');
-    const files = await Promise.all(
-      (await readdir(statusDir)).map((f) => readFile(join(statusDir, f), 'utf8')),
-    );
+    const files = await statusTexts(ws);
     const metrics = await (await fetch(`${d.base}/metrics`)).text();
     const cli = await runCli(['status', '--format', 'json'], { cwd: ws, env: liveKitCliEnv(env) });
     expect(JSON.parse(cli.stdout)).toMatchObject({ daemon: { git: { applied: { sha: second } } } });
@@ -127,7 +102,7 @@ describe('daemon: git source push webhook and signed commits', () => {
   it('with verification on, an unsigned or unknown-signed head is refused and a signed one applied', async () => {
     const room = `signed-${tag}`;
     const origin = await makeGitOrigin();
-    origins.push(origin);
+    later(() => origin.cleanup());
     const key = await makeSigningKey(origin.base);
     const stranger = await makeSigningKey(origin.base, 'eve@example.com');
     const unsigned = await origin.commit(

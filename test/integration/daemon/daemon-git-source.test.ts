@@ -1,50 +1,28 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { liveKitCliEnv, makeWorkspace, roomYaml, runCli } from '../../harness/cli.ts';
-import {
-  makeGitOrigin,
-  startGitDaemon,
-  type GitDaemon,
-  type GitOrigin,
-} from '../../harness/git-origin.ts';
+import { makeGitOrigin, startGitDaemon } from '../../harness/git-origin.ts';
 import {
   metricValue,
   readDaemonStatus,
   readRoomStatus,
   startDaemonChild,
   waitFor,
-  type DaemonChild,
 } from './daemon-process.ts';
-import { daemonTestBed, stopDaemons } from './test-bed.ts';
+import { gitTestBed } from './git-bed.ts';
 
-const { env, port, tag, deleteTaggedRooms } = daemonTestBed();
-const running: DaemonChild[] = [];
-const origins: GitOrigin[] = [];
-const gitDaemons: GitDaemon[] = [];
-
-afterEach(async () => {
-  await stopDaemons(running);
-  for (const g of gitDaemons.splice(0)) await g.stop();
-  for (const o of origins.splice(0)) await o.cleanup();
-});
-afterAll(async () => {
-  await deleteTaggedRooms();
-});
-
-async function metadataOf(name: string): Promise<string | undefined> {
-  return (await port.listRooms([name]))[0]?.metadata;
-}
+const { env, port, tag, running, later, metadataOf } = gitTestBed();
 
 describe('daemon: git source over git daemon', () => {
   it('applies pushes within an interval, refuses an invalid commit, follows a force-push and keeps the last good commit when the remote is gone', async () => {
     const room = `git-a-${tag}`;
     const origin = await makeGitOrigin();
-    origins.push(origin);
+    later(() => origin.cleanup());
     const first = await origin.commit(
       { 'rooms/a.yaml': roomYaml(room, { metadata: 'v1' }) },
       'Add room a',
     );
     const served = await startGitDaemon(origin.base);
-    gitDaemons.push(served);
+    later(() => served.stop());
     const ws = await makeWorkspace({
       'livekit-gitops.yaml': 'prune: true\nsource:\n  git:\n    url: placeholder\n',
     });
@@ -140,7 +118,6 @@ describe('daemon: git source over git daemon', () => {
 
     // The remote goes away: the fetch error is reported, the last good commit stays in force.
     await served.stop();
-    gitDaemons.splice(0);
     await waitFor(
       'fetch error reported',
       async () => (await readDaemonStatus(ws))?.git?.lastFetch?.result === 'error',
