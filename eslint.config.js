@@ -85,4 +85,12 @@ export default tseslint.config(
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,
   },
+  {
+    // The dashboard's page script runs in the browser, as a classic script.
+    files: ['assets/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: { document: 'readonly', EventSource: 'readonly' },
+    },
+  },
 );

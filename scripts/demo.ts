@@ -86,7 +86,7 @@ try {
   step('Plan again: LiveKit now matches the specs');
   await run(['plan', specs, '--detailed-exitcode']);
 
-  step(`Starting the daemon on ${listen} (logs in .demo/daemon.log)`);
+  step(`Starting the daemon on ${listen} (dashboard: http://${listen}/, logs in .demo/daemon.log)`);
   daemon = spawn(
     process.execPath,
     [join(root, 'src/cli/main.ts'), 'daemon', specs, '--listen', listen, '--interval', '30s'],

@@ -4,8 +4,9 @@
 #   - redis-server (Debian package) when missing
 #   - livekit-server v1.13.5, built with `go install` into .tools/bin (about 4 minutes the first time)
 #   - the npm dependencies (npm ci)
-#   - with --tests: the stand-in egress worker the recording tests use (go build into .tools) and
-#     the real LiveKit Agents worker package the agent tests use (npm ci in test/agent-worker)
+#   - with --tests: the stand-in egress worker the recording tests use (go build into .tools), the
+#     real LiveKit Agents worker package the agent tests use (npm ci in test/agent-worker) and
+#     Debian's chromium for the dashboard's browser test (playwright-core drives it; no download)
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$LKG_ROOT"
@@ -54,6 +55,13 @@ fi
 
 # The recording tests' stand-in egress worker (Go, LiveKit's psrpc over Redis); reused when unchanged.
 if [ "${1:-}" = "--tests" ]; then
+  if [ ! -x /usr/bin/chromium ]; then
+    say "installing chromium (Debian package) for the dashboard's browser test"
+    if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+    $SUDO apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >&2
+  fi
+  say "$(/usr/bin/chromium --version 2>/dev/null)"
   say "building the stand-in egress worker (test/egress-worker)"
   node --input-type=module -e "const m = await import('./test/harness/egress-worker.ts'); console.error('[setup] ' + await m.buildEgressWorker());"
   # @livekit/agents peers on rtc-node 0.13 (the project uses 1.x): its own package, reused when its

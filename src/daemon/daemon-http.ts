@@ -10,6 +10,7 @@ import {
   startHttpServer,
   type HookHandler,
   type HttpReply,
+  type HttpServerOptions,
   type ProbeRoutes,
   type WebhookRoute,
 } from '../adapters/webhook/http-server.ts';
@@ -28,6 +29,8 @@ export interface DaemonHttpOptions {
   unhealthyReasons(): string[];
   /** Why the daemon is not ready; empty when it is. */
   notReadyReasons(): string[];
+  /** The dashboard, served wherever the probes are. */
+  pages?: HttpServerOptions['pages'];
 }
 
 export interface DaemonHttp {
@@ -60,10 +63,14 @@ export async function startDaemonHttp(o: DaemonHttpOptions): Promise<DaemonHttp>
   const main = await startHttpServer({
     ...o.listen,
     webhook,
-    ...(o.metricsListen ? {} : { probes }),
+    ...(o.metricsListen ? {} : { probes, ...(o.pages ? { pages: o.pages } : {}) }),
   });
   const separate = o.metricsListen
-    ? await startHttpServer({ ...o.metricsListen, probes }).catch(async (err: unknown) => {
+    ? await startHttpServer({
+        ...o.metricsListen,
+        probes,
+        ...(o.pages ? { pages: o.pages } : {}),
+      }).catch(async (err: unknown) => {
         await main.close(0);
         throw err;
       })

@@ -16,6 +16,9 @@ import type { StateBackend, StateLock } from '../adapters/state/backend.ts';
 import { createStatusStore, type StatusStore } from '../adapters/status/status-store.ts';
 import { createWorkQueue, type WorkQueue } from '../engine/work-queue.ts';
 import { startDaemonHttp } from './daemon-http.ts';
+import { DASHBOARD_TOKEN_ENV } from './dashboard/access.ts';
+import { createDashboard } from './dashboard/dashboard.ts';
+import { observeStatusStore } from './dashboard/observed-status.ts';
 import { createEgressPolicyIndex } from './egress-policies.ts';
 import { createGate } from './gate.ts';
 import { healthReasons, readyReasons } from './health.ts';
@@ -111,7 +114,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
   const done = new Promise<number>((r) => (finish = r));
 
   const metrics = createDaemonMetrics({ queueDepth: () => queue?.stats().depth ?? 0 });
-  const status = createStatusStore({
+  const statusFiles = createStatusStore({
     dir: o.statusDir,
     now: () => o.now().toISOString(),
     onError: (err) => log.error({ err }, 'status write failed'),
@@ -121,6 +124,8 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       status.updateDaemon((d) => (d.seenEventIds = seen.newest(SEEN_PERSISTED)));
     },
   });
+  // Every status change reaches the dashboard's open pages.
+  const status = observeStatusStore(statusFiles);
   // Filled from `_daemon.yaml` once the lock is held: a standby daemon writes no status at all.
   const seen = createSeenIds(10_000);
 
@@ -203,7 +208,19 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     onFolded: () => (seenDirty = true),
   });
 
+  const dashboard = createDashboard({
+    host: (o.metricsListen ?? o.listen).host,
+    token: o.env[DASHBOARD_TOKEN_ENV],
+    status,
+    lockHolder: () => o.backend.currentLock(),
+    now: o.now,
+    toolVersion: o.toolVersion,
+    secretValues,
+    onError: (err) => log.warn({ err: (err as Error).message }, 'dashboard snapshot failed'),
+  });
+  status.onChange(dashboard.notify);
   const http = await startDaemonHttp({
+    pages: dashboard.handle,
     listen: o.listen,
     ...(o.metricsListen ? { metricsListen: o.metricsListen } : {}),
     webhookPath: o.webhookPath,
@@ -325,6 +342,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       log.info('stopping: intake closed, draining work');
       // Everything below runs against one deadline: the drain bound, then a short cleanup.
       // Idle keep-alive sockets close now; requests in flight get the drain bound.
+      dashboard.close();
       void http.close(o.drainMs);
       wakeups.close();
       await within(sources.close(), left());

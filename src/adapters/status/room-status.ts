@@ -137,6 +137,7 @@ export function foldEvent(s: RoomStatus, ev: FoldableEvent, now: string): void {
       s.live = false;
       s.sid = null;
       s.participants = [];
+      markNotLive(s, now);
       break;
     case 'participant_joined':
     case 'track_published':
@@ -151,6 +152,23 @@ export function foldEvent(s: RoomStatus, ev: FoldableEvent, now: string): void {
       break;
   }
   countPublishers(s);
+}
+
+/** The server ended the room: not Ready until a reconcile says otherwise (it may recreate it). */
+function markNotLive(s: RoomStatus, now: string): void {
+  const ready = s.conditions.find((c) => c.type === 'Ready');
+  if (ready?.status !== 'True') return;
+  setCondition(
+    s,
+    {
+      type: 'Ready',
+      status: 'False',
+      reason: 'NotLive',
+      message: 'the room finished on the server',
+      observedGeneration: ready.observedGeneration,
+    },
+    now,
+  );
 }
 
 function upsertParticipant(s: RoomStatus, ev: FoldableEvent): void {

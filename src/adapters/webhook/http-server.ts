@@ -45,6 +45,8 @@ export interface HttpServerOptions {
   webhook?: WebhookRoute;
   /** Absent: this listener serves no probes (they are on their own listener). */
   probes?: ProbeRoutes;
+  /** Pages beside the probes (the dashboard): answers and returns true, or returns false. */
+  pages?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 }
 
 export type HookHandler = (rawBody: string, headers: IncomingHttpHeaders) => Promise<HttpReply>;
@@ -168,6 +170,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
     const handler = hooks && Object.hasOwn(hooks, path) ? hooks[path] : undefined;
     if (handler) return postHook(handler, opts.webhook?.maxBodyBytes, req, res);
     const probes = opts.probes;
+    if (!PROBE_PATHS.has(path) && opts.pages && (await opts.pages(req, res))) return;
     if (!probes || !PROBE_PATHS.has(path)) return send(res, { status: 404, body: 'not found\n' });
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return send(res, { status: 405, body: 'method not allowed\n' }, { allow: 'GET' });

@@ -41,6 +41,7 @@ describe('npm pack, installed into a clean prefix without dev dependencies', () 
     const listing = (await run('tar', ['tzf', join(dir, tarball ?? '')])).stdout.split('\n');
     expect(listing).toContain('package/dist/cli/main.js');
     expect(listing).toContain('package/npm-shrinkwrap.json');
+    expect(listing).toContain('package/assets/dashboard/app.js');
     expect(listing.filter((f) => /^package\/(src|test|bench)\//.test(f))).toEqual([]);
 
     // The global layout (<prefix>/lib/node_modules/<name>, <prefix>/bin/<name>), with the

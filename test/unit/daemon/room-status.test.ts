@@ -73,6 +73,26 @@ describe('room status folding', () => {
     ]);
   });
 
+  it('a room the server finished is not Ready until a reconcile says so', () => {
+    const s = emptyRoomStatus('r', T0);
+    setCondition(
+      s,
+      { type: 'Ready', status: 'True', reason: 'Live', message: 'm', observedGeneration: 'g1' },
+      T0,
+    );
+    foldEvent(s, ev('room_finished'), T1);
+    expect(s.conditions).toEqual([
+      {
+        type: 'Ready',
+        status: 'False',
+        reason: 'NotLive',
+        message: 'the room finished on the server',
+        observedGeneration: 'g1',
+        lastTransitionTime: T1,
+      },
+    ]);
+  });
+
   it('keeps only the last events', () => {
     const s = emptyRoomStatus('r', T0);
     for (let i = 0; i < MAX_EVENTS + 5; i++)

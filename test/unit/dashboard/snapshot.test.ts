@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { emptyDaemonStatus } from '../../../src/adapters/status/daemon-status.ts';
+import { emptyRoomStatus, foldEvent } from '../../../src/adapters/status/room-status.ts';
+import { buildDashboardSnapshot } from '../../../src/daemon/dashboard/snapshot.ts';
+
+const T = '2026-03-30T10:00:00.000Z';
+
+describe('dashboard snapshot', () => {
+  it('lists declared live rooms first, events newest first, and scrubs secret values', () => {
+    const a = emptyRoomStatus('zeta', T);
+    a.declared = true;
+    a.live = true;
+    a.lastReconcile = { time: T, result: 'error', actions: [], message: 'failed: key hunter2' };
+    const b = emptyRoomStatus('alpha', T);
+    foldEvent(b, { id: 'E1', event: 'room_started', createdAtMs: Date.parse(T) }, T);
+    foldEvent(b, { id: 'E2', event: 'room_finished', createdAtMs: Date.parse(T) }, T);
+    const daemon = emptyDaemonStatus(42, T);
+    daemon.seenEventIds = ['E1', 'E2'];
+    const snap = buildDashboardSnapshot({
+      rooms: [b, a],
+      daemon,
+      lock: { id: 'LOCK-ID', who: 'ops@host', operation: 'daemon', created: T },
+      now: T,
+      toolVersion: '1.2.3',
+      secretValues: ['hunter2'],
+    });
+    expect(snap.rooms.map((r) => r.room)).toEqual(['zeta', 'alpha']);
+    expect(snap.rooms[0]?.lastReconcile?.message).not.toContain('hunter2');
+    expect(snap.events.map((e) => [e.room, e.event])).toEqual([
+      ['alpha', 'room_finished'],
+      ['alpha', 'room_started'],
+    ]);
+    expect(snap.lock).toEqual({ who: 'ops@host', operation: 'daemon', created: T });
+    expect(JSON.stringify(snap)).not.toMatch(/LOCK-ID|seenEventIds|hunter2/);
+    expect(snap.roomCount).toBe(2);
+  });
+});
