@@ -139,6 +139,7 @@ describe('dashboard in a headless browser', () => {
       { LIVEKIT_GITOPS_DASHBOARD_TOKEN: token },
     );
     daemons.push(open);
+    await waitFor('ready', async () => (await fetch(`${open.probeBase}/readyz`)).status === 200);
     const guest = await browser!.context.newPage();
     const refused = await guest.goto(`${open.probeBase}/`);
     expect(refused?.status()).toBe(401);
