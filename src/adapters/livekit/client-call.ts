@@ -12,6 +12,7 @@ import {
 import { LiveKitError } from '../../core/errors.ts';
 import { toLiveKitError } from './errors.ts';
 import { DEFAULT_RETRY, withRetry, type RetryOptions } from './retry.ts';
+import { createHttpTransport, useTransport } from './http-transport.ts';
 import { reuseSignedTokens } from './token-reuse.ts';
 
 export interface Clients {
@@ -61,12 +62,15 @@ export function createCaller(o: CallerOptions): Caller {
     let c = clientSets.get(timeoutMs);
     if (!c) {
       const opts = { requestTimeout: timeoutMs / 1000, failover: false };
+      const transport = createHttpTransport(url, opts.requestTimeout);
+      const wrap = <C extends Parameters<typeof reuseSignedTokens>[0]>(client: C): C =>
+        reuseSignedTokens(useTransport(client, transport));
       c = {
-        room: reuseSignedTokens(new RoomServiceClient(url, apiKey, apiSecret, opts)),
-        egress: reuseSignedTokens(new EgressClient(url, apiKey, apiSecret, opts)),
-        ingress: reuseSignedTokens(new IngressClient(url, apiKey, apiSecret, opts)),
-        sip: reuseSignedTokens(new SipClient(url, apiKey, apiSecret, opts)),
-        agent: reuseSignedTokens(new AgentDispatchClient(url, apiKey, apiSecret, opts)),
+        room: wrap(new RoomServiceClient(url, apiKey, apiSecret, opts)),
+        egress: wrap(new EgressClient(url, apiKey, apiSecret, opts)),
+        ingress: wrap(new IngressClient(url, apiKey, apiSecret, opts)),
+        sip: wrap(new SipClient(url, apiKey, apiSecret, opts)),
+        agent: wrap(new AgentDispatchClient(url, apiKey, apiSecret, opts)),
       };
       clientSets.set(timeoutMs, c);
     }
