@@ -13,6 +13,7 @@ import { parseSavedPlan } from '../../core/saved-plan.ts';
 import { checkSavedPlan } from '../../core/staleness.ts';
 import { scrubText } from '../../core/redact.ts';
 import { parseDuration } from '../../spec/duration.ts';
+import { coalescedOutput } from '../coalesced-output.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { packageVersion, type CommandContext } from '../program.ts';
 import {
@@ -101,6 +102,7 @@ export function registerApply(program: Command, ctx: CommandContext): void {
         ctx.setExitCode(ExitCode.error);
         return;
       }
+      const progress = coalescedOutput((text) => ctx.io.stdout(text));
       const report = await applyPlan({
         plan,
         port,
@@ -108,8 +110,8 @@ export function registerApply(program: Command, ctx: CommandContext): void {
         settled: fresh.state,
         concurrency,
         now: () => new Date(),
-        onDone: (o) => ctx.io.stdout(outcomeLine(o, project.secretValues) + '\n'),
-      });
+        onDone: (o) => progress.write(outcomeLine(o, project.secretValues) + '\n'),
+      }).finally(() => progress.flush());
       const failed = report.outcomes.filter((o) => !o.ok).length;
       ctx.io.stdout('\n' + applySummary(plan, report) + '\n');
       ctx.setExitCode(failed > 0 || report.skipped.length > 0 ? ExitCode.error : ExitCode.ok);
