@@ -20,13 +20,14 @@ import { loadProject } from '../src/app/project.ts';
 import { planLive } from '../src/app/plan-run.ts';
 import { collect, spawnCli } from '../test/harness/cli.ts';
 import { startLiveKit } from '../test/harness/livekit-server.ts';
+import { SMOKE } from './smoke.ts';
 
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 16);
 const sizes = process.argv
   .slice(2)
   .map(Number)
   .filter((n) => n > 0);
-const Ns = sizes.length > 0 ? sizes : [100, 1000, 5000];
+const Ns = SMOKE ? [10] : sizes.length > 0 ? sizes : [100, 1000, 5000];
 
 const lk = await startLiveKit();
 const client = new RoomServiceClient(lk.url, lk.apiKey, lk.apiSecret);

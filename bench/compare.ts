@@ -44,6 +44,7 @@ const settings: sections.Settings = {
   concurrencies: smoke ? [8] : [1, 8, 32],
   planRooms: smoke ? [rooms] : [rooms, 5 * rooms],
   runs: Number(opts.runs ?? (smoke ? 1 : 3)),
+  warmup: !smoke,
   events: smoke ? 200 : 5000,
   parallel: 32,
   cli: flavour,

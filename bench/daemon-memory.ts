@@ -10,8 +10,9 @@ import {
   startDaemonChild,
   waitFor,
 } from '../test/integration/daemon/daemon-process.ts';
+import { sizeArg } from './smoke.ts';
 
-const count = Number(process.argv[2] ?? 5000);
+const count = sizeArg(0, 5000, 50);
 const lk = await startLiveKit({ redis: false });
 try {
   const files: Record<string, string> = {};
@@ -25,8 +26,6 @@ try {
   const d = await startDaemonChild(ws, lk, [
     '--interval',
     '1h',
-    '--log-level',
-    'warn',
     '--rate-limit',
     '2000',
     '--rate-burst',

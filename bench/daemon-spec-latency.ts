@@ -11,13 +11,14 @@ import {
   startDaemonChild,
   waitFor,
 } from '../test/integration/daemon/daemon-process.ts';
+import { sizeArg } from './smoke.ts';
 
-const samples = Number(process.argv[2] ?? 20);
+const samples = sizeArg(0, 20, 2);
 const lk = await startLiveKit({ redis: false });
 try {
   const port = serverPort(lk);
   const ws = await makeWorkspace({ 'rooms/seed.yaml': roomYaml('seed') });
-  const d = await startDaemonChild(ws, lk, ['--interval', '1h', '--log-level', 'warn']);
+  const d = await startDaemonChild(ws, lk, ['--interval', '1h']);
   await waitFor('ready', async () => (await fetch(`${d.base}/readyz`)).status === 200);
   const times: number[] = [];
   for (let i = 0; i < samples; i++) {

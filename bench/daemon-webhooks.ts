@@ -13,15 +13,16 @@ import {
   startDaemonChild,
   waitFor,
 } from '../test/integration/daemon/daemon-process.ts';
+import { SMOKE, sizeArg } from './smoke.ts';
 
-const total = Number(process.argv[2] ?? 5000);
-const parallel = Number(process.argv[3] ?? 32);
-const rooms = 100;
+const total = sizeArg(0, 5000, 100);
+const parallel = sizeArg(1, 32, 8);
+const rooms = SMOKE ? 10 : 100;
 
 const lk = await startLiveKit({ redis: false });
 try {
   const ws = await makeWorkspace({ 'rooms/r.yaml': roomYaml('bench-declared') });
-  const d = await startDaemonChild(ws, lk, ['--interval', '1h', '--log-level', 'warn']);
+  const d = await startDaemonChild(ws, lk, ['--interval', '1h']);
   await waitFor('ready', async () => (await fetch(`${d.base}/readyz`)).status === 200);
 
   // Signed up front: the benchmark measures the daemon, not the signer.

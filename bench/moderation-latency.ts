@@ -11,8 +11,9 @@ import { freePort } from '../test/harness/free-port.ts';
 import { startLiveKit } from '../test/harness/livekit-server.ts';
 import { disposeRtc, joinParticipant } from '../test/harness/participants.ts';
 import { readRoomStatus, waitFor } from '../test/integration/daemon/daemon-process.ts';
+import { sizeArg } from './smoke.ts';
 
-const JOINS = Number(process.argv[2] ?? 50);
+const JOINS = sizeArg(0, 50, 2);
 const ROOM = 'bench-stage';
 
 const ws = await makeWorkspace({});

@@ -8,11 +8,12 @@ import { assemblePlan } from '../src/core/plan-assembly.ts';
 import type { ModerationRuleDef } from '../src/kinds/moderation-rule/decide.ts';
 import { bindModeration } from '../src/kinds/moderation-rule/planner.ts';
 import type { RoleSpec } from '../src/kinds/role/schema.ts';
+import { SMOKE } from './smoke.ts';
 
-const ROOMS = 100;
+const ROOMS = SMOKE ? 5 : 100;
 const PER_ROOM = 20;
 const RULES = 10;
-const RUNS = 30;
+const RUNS = SMOKE ? 2 : 30;
 
 const rules: ModerationRuleDef[] = Array.from({ length: RULES }, (_, i) => ({
   name: `rule-${i}`,

@@ -10,8 +10,9 @@ import { buildEgressWorker, startEgressWorker } from '../test/harness/egress-wor
 import { disconnectAll, disposeRtc, joinParticipant } from '../test/harness/participants.ts';
 import { startRecordingDaemon, startRelayedBed } from '../test/integration/recording/daemon-bed.ts';
 import { policyYaml, workspace } from '../test/integration/recording/setup.ts';
+import { sizeArg } from './smoke.ts';
 
-const N = Number(process.argv[2] ?? 50);
+const N = sizeArg(0, 50, 2);
 
 function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;

@@ -8,6 +8,7 @@ import { createLiveKitAdapter } from '../src/adapters/livekit/adapter.ts';
 import type { LiveKitError } from '../src/core/errors.ts';
 import { buildEgressWorker, startEgressWorker } from '../test/harness/egress-worker.ts';
 import { startLiveKit } from '../test/harness/livekit-server.ts';
+import { SMOKE } from './smoke.ts';
 
 function pct(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -21,7 +22,7 @@ const rooms = new RoomServiceClient(lk.url, lk.apiKey, lk.apiSecret);
 try {
   const worker = await startEgressWorker({ redisAddress: lk.redisAddress, activeDelayMs: 0 });
   const ids: string[] = [];
-  for (let i = 0; i < 20; i++) {
+  for (let i = 0; i < (SMOKE ? 2 : 20); i++) {
     await rooms.createRoom({ name: `probe-${i}`, emptyTimeout: 600 });
     const e = await port.startEgress({
       roomName: `probe-${i}`,

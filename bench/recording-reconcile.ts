@@ -13,8 +13,9 @@ import pLimit from 'p-limit';
 import { buildEgressWorker, startEgressWorker } from '../test/harness/egress-worker.ts';
 import { startRecordingDaemon, startRelayedBed } from '../test/integration/recording/daemon-bed.ts';
 import { poll, workspace } from '../test/integration/recording/setup.ts';
+import { SMOKE, sizeArg } from './smoke.ts';
 
-const N = Number(process.argv[2] ?? 1000);
+const N = sizeArg(0, 1000, 10);
 
 function policy(): string {
   return JSON.stringify({
@@ -66,7 +67,13 @@ const space = await workspace(
 const t0 = Date.now();
 let daemon: Awaited<ReturnType<typeof startRecordingDaemon>> | undefined;
 try {
-  const d = await startRecordingDaemon(bed, space.dir, space.env, ['--interval', '20s'], 600_000);
+  const d = await startRecordingDaemon(
+    bed,
+    space.dir,
+    space.env,
+    ['--interval', SMOKE ? '2s' : '20s'],
+    600_000,
+  );
   daemon = d;
   await poll(
     `${N} owned egresses`,
@@ -78,7 +85,7 @@ try {
   const listed = (await bed.port.listEgress({ active: true })).length;
   const steady: number[] = [];
   let prev = first;
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < (SMOKE ? 1 : 3); i++) {
     await poll(
       'next full resync',
       async () => (await histogram((l) => d.metric(l))).count > prev.count,

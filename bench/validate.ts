@@ -4,9 +4,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadSpecs } from '../src/spec/load.ts';
+import { SMOKE } from './smoke.ts';
 
-const FILES = 100;
-const PER_FILE = 100;
+const FILES = SMOKE ? 2 : 100;
+const PER_FILE = SMOKE ? 5 : 100;
 
 const dir = mkdtempSync(path.join(tmpdir(), 'lkg-bench-validate-'));
 try {

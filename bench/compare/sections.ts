@@ -19,6 +19,8 @@ export interface Settings {
   concurrencies: number[];
   planRooms: number[];
   runs: number;
+  /** One uncounted round first. */
+  warmup: boolean;
   events: number;
   parallel: number;
   cli: c.CliFlavour;
@@ -41,25 +43,36 @@ async function expectRooms(lk: c.Server, n: number): Promise<void> {
   if (rooms.length !== n) throw new Error(`expected ${n} rooms, found ${rooms.length}`);
 }
 
-/** Median ms of `runs` runs, each on a fresh server; `verify` checks each run's effect. */
-async function medianOnFresh(
-  runs: number,
-  command: (lk: c.Server) => Command,
+interface Contender {
+  command: (lk: c.Server) => Command;
+  /** Before each run (not timed), e.g. removing the previous run's state. */
+  before?: () => Promise<void>;
+}
+
+/**
+ * Median ms per contender over `runs` rounds; each round runs every contender once, in turn (so
+ * a machine that slows down mid-way slows all alike), each on a fresh server, after one round
+ * that is not counted (first-run costs: Python's bytecode cache, the disk cache).
+ */
+async function medianRounds(
+  s: Settings,
+  contenders: Contender[],
   verify: (lk: c.Server) => Promise<void>,
-  before?: () => Promise<void>,
-): Promise<number> {
-  const times: number[] = [];
-  for (let r = 0; r < runs; r++) {
-    await before?.();
-    times.push(
-      await onFreshServer(async (lk) => {
-        const ms = await timeProcess(command(lk));
+): Promise<number[]> {
+  const times = contenders.map((): number[] => []);
+  const rounds = s.warmup ? s.runs + 1 : s.runs;
+  for (let r = 0; r < rounds; r++) {
+    for (const [i, one] of contenders.entries()) {
+      await one.before?.();
+      const ms = await onFreshServer(async (lk) => {
+        const t = await timeProcess(one.command(lk));
         await verify(lk);
-        return ms;
-      }),
-    );
+        return t;
+      });
+      if (r > 0 || !s.warmup) times[i]?.push(ms);
+    }
   }
-  return median(times);
+  return times.map(median);
 }
 
 export interface ApplyRow {
@@ -74,21 +87,18 @@ export async function applySection(s: Settings): Promise<ApplyRow[]> {
   const rows: ApplyRow[] = [];
   try {
     for (const conc of s.concurrencies) {
-      const verify = (lk: c.Server): Promise<void> => expectRooms(lk, s.rooms);
       const py = s.python;
-      const pythonMs = py
-        ? await medianOnFresh(s.runs, (lk) => c.pythonCreateRooms(py, s.rooms, conc, lk), verify)
-        : undefined;
-      const nodeMs = await medianOnFresh(
-        s.runs,
-        (lk) => c.nodeCreateRooms(s.rooms, conc, lk),
-        verify,
-      );
-      const cliMs = await medianOnFresh(
-        s.runs,
-        (lk) => c.cli(s.cli, ['apply', '--auto-approve', '--concurrency', String(conc)], ws, lk),
-        verify,
-        () => rm(join(ws, '.livekit-gitops'), { recursive: true, force: true }),
+      const contenders: Contender[] = [
+        { command: (lk) => c.nodeCreateRooms(s.rooms, conc, lk) },
+        {
+          command: (lk) =>
+            c.cli(s.cli, ['apply', '--auto-approve', '--concurrency', String(conc)], ws, lk),
+          before: () => rm(join(ws, '.livekit-gitops'), { recursive: true, force: true }),
+        },
+        ...(py ? [{ command: (lk: c.Server) => c.pythonCreateRooms(py, s.rooms, conc, lk) }] : []),
+      ];
+      const [nodeMs = 0, cliMs = 0, pythonMs] = await medianRounds(s, contenders, (lk) =>
+        expectRooms(lk, s.rooms),
       );
       rows.push({
         concurrency: conc,
@@ -180,6 +190,7 @@ export async function startupSection(s: Settings): Promise<StartupRow[]> {
   try {
     for (const [what, command] of commands) {
       const times: number[] = [];
+      if (s.warmup) await timeProcess(command);
       for (let r = 0; r < runs; r++) times.push(await timeProcess(command));
       rows.push({ what, ms: median(times) });
     }
