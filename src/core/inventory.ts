@@ -14,6 +14,8 @@ export interface OwnedObject {
   specHash?: string;
   /** ISO time it was created or adopted. */
   since: string;
+  /** Kind-specific facts needed to recognise or undo it later (e.g. an agent dispatch's room session). */
+  match?: Record<string, string>;
 }
 
 export interface Protection {

@@ -8,6 +8,7 @@ export const KINDS = [
   'SIPInboundTrunk',
   'SIPOutboundTrunk',
   'SIPDispatchRule',
+  'AgentPolicy',
 ] as const;
 
 export type Kind = (typeof KINDS)[number];

@@ -1,5 +1,6 @@
 /** The kinds and their document schemas: the one table the loader, generator and tests share. */
 import type { TSchema } from 'typebox';
+import { AgentPolicySpec } from '../kinds/agent-policy/schema.ts';
 import { IngressSpec } from '../kinds/ingress/schema.ts';
 import { ModerationRuleSpec } from '../kinds/moderation-rule/schema.ts';
 import { RecordingPolicySpec } from '../kinds/recording-policy/schema.ts';
@@ -61,5 +62,11 @@ export const DOCUMENT_SCHEMAS: Record<Kind, TSchema> = {
     SIPDispatchRuleSpec,
     ObjectName,
     'A SIP dispatch rule.',
+  ),
+  AgentPolicy: documentSchema(
+    'AgentPolicy',
+    AgentPolicySpec,
+    ObjectName,
+    'Dispatches an agent into the selected live rooms.',
   ),
 };

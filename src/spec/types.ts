@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../core/diagnostics.ts';
+import type { AgentPolicySpec } from '../kinds/agent-policy/schema.ts';
 import type { IngressSpec } from '../kinds/ingress/schema.ts';
 import type { ModerationRuleSpec } from '../kinds/moderation-rule/schema.ts';
 import type { RecordingPolicySpec } from '../kinds/recording-policy/schema.ts';
@@ -44,6 +45,7 @@ export type LoadedIngress = SpecBase<'Ingress', IngressSpec>;
 export type LoadedSIPInboundTrunk = SpecBase<'SIPInboundTrunk', SIPInboundTrunkSpec>;
 export type LoadedSIPOutboundTrunk = SpecBase<'SIPOutboundTrunk', SIPOutboundTrunkSpec>;
 export type LoadedSIPDispatchRule = SpecBase<'SIPDispatchRule', SIPDispatchRuleSpec>;
+export type LoadedAgentPolicy = SpecBase<'AgentPolicy', AgentPolicySpec>;
 
 /** A spec that passed the schema, discriminated on `kind`. */
 export type LoadedSpec =
@@ -54,7 +56,8 @@ export type LoadedSpec =
   | LoadedIngress
   | LoadedSIPInboundTrunk
   | LoadedSIPOutboundTrunk
-  | LoadedSIPDispatchRule;
+  | LoadedSIPDispatchRule
+  | LoadedAgentPolicy;
 
 export type SpecOfKind<K extends Kind> = Extract<LoadedSpec, { kind: K }>;
 
@@ -68,6 +71,7 @@ export interface LoadResult {
 }
 
 export type {
+  AgentPolicySpec,
   IngressSpec,
   ModerationRuleSpec,
   RecordingPolicySpec,

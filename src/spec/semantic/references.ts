@@ -54,6 +54,7 @@ export function declaredAgentNames(ctx: SemanticContext): string[] {
   for (const room of ofKind(ctx.specs, 'Room')) {
     for (const a of room.spec.agents ?? []) names.add(a.agentName);
   }
+  for (const policy of ofKind(ctx.specs, 'AgentPolicy')) names.add(policy.spec.agent.agentName);
   return [...names];
 }
 

@@ -28,6 +28,7 @@ export function selectors(ctx: SemanticContext): Diagnostic[] {
   const policies = [
     ...ofKind(ctx.specs, 'RecordingPolicy'),
     ...ofKind(ctx.specs, 'ModerationRule'),
+    ...ofKind(ctx.specs, 'AgentPolicy'),
   ];
   for (const p of policies) {
     const sel: Selector = p.spec.rooms;

@@ -1,0 +1,114 @@
+/**
+ * The agent dispatch planner: (wanted dispatches, listed dispatches, settled state) → create,
+ * delete and replace changes, one address per agent name and room. Pure.
+ *
+ * - create: an agent is wanted (its policy holds) in a live room, this tool has not dispatched
+ *   it in this room session, no create is awaiting its answer, and no dispatch of that agent
+ *   name is in the room already (made by a token, an explicit call, anyone: never a second);
+ * - replace: the wanted metadata differs from the dispatch this tool made;
+ * - delete: this tool's dispatch is no longer wanted (agent or policy removed, room no longer
+ *   selected), or its policy stopped holding and says `removeWhenUnmet`.
+ * Dispatches this tool did not make are never changed or deleted. A policy dispatches at most
+ * once per room session: one that ended or was removed is not dispatched again until the room
+ * closes and comes back.
+ */
+import { emptyKindResult, type BoundKind, type KindResult } from '../../core/kind-planner.ts';
+import type { StateDocument } from '../../core/inventory.ts';
+import type { LiveAgentDispatch } from '../../core/live.ts';
+import { createDispatchChange, deleteDispatchChange, replaceDispatchChange } from './change.ts';
+import { AGENT_KIND, isAgentDispatchAddress, recordOf } from './desired.ts';
+import type { WantedDispatch } from './wanted.ts';
+
+export interface AgentPlanInput {
+  wanted: ReadonlyMap<string, WantedDispatch>;
+  /** Dispatches of the rooms that were listed (rooms needing no decision are not). */
+  dispatches: ReadonlyMap<string, readonly LiveAgentDispatch[]>;
+  scope?: ReadonlySet<string> | undefined;
+}
+
+export function bindAgents(input: AgentPlanInput): BoundKind {
+  return { kind: AGENT_KIND, plan: (state) => planAgentDispatches(input, state) };
+}
+
+function addressesOf(input: AgentPlanInput, state: StateDocument): string[] {
+  const inScope = (room: string | undefined): boolean =>
+    room !== undefined && (input.scope === undefined || input.scope.has(room));
+  const out = new Set(input.wanted.keys());
+  for (const [address, o] of Object.entries(state.owned)) {
+    if (o.kind === AGENT_KIND && inScope(o.match?.['room'])) out.add(address);
+  }
+  for (const [address, p] of Object.entries(state.pending)) {
+    if (isAgentDispatchAddress(address) && inScope(p.match['room'])) out.add(address);
+  }
+  return [...out].sort();
+}
+
+export function planAgentDispatches(input: AgentPlanInput, state: StateDocument): KindResult {
+  const result = emptyKindResult();
+  for (const address of addressesOf(input, state)) {
+    const w = input.wanted.get(address);
+    const owned = state.owned[address];
+    const rec = recordOf(owned?.match);
+    const pending = state.pending[address];
+    result.liveFacts[address] = {
+      holds: w?.holds ?? false,
+      dispatch: rec?.status === 'dispatched' ? (owned?.serverId ?? null) : null,
+      pending: pending !== undefined,
+    };
+    const base = { address, kind: AGENT_KIND, name: w?.source.name ?? owned?.name ?? '' };
+    if (pending) {
+      result.held.push({
+        ...base,
+        action: 'create',
+        reason: `a dispatch sent at ${pending.startedAt} has no answer yet; waiting for it to be listed`,
+      });
+      continue;
+    }
+    if (rec && owned?.serverId && rec.status === 'dispatched') {
+      planOwned(w, rec, owned.serverId, address, owned.name, result);
+      continue;
+    }
+    if (!w || !w.holds || rec) continue;
+    const listed = input.dispatches.get(w.room.name);
+    if (listed === undefined) {
+      result.held.push({
+        ...base,
+        action: 'create',
+        reason: "the room's dispatches could not be listed",
+      });
+      continue;
+    }
+    const other = listed.find((d) => d.agentName === w.agentName);
+    if (other) {
+      result.liveFacts[address] = { ...result.liveFacts[address], other: other.id };
+      continue;
+    }
+    result.changes.push(
+      createDispatchChange(w, w.source.kind === 'Room' ? 'agent_not_dispatched' : 'policy_holds'),
+    );
+  }
+  return result;
+}
+
+function planOwned(
+  w: WantedDispatch | undefined,
+  rec: NonNullable<ReturnType<typeof recordOf>>,
+  dispatchId: string,
+  address: string,
+  name: string,
+  result: KindResult,
+): void {
+  if (!w) {
+    const reason =
+      rec.source === 'Room' ? 'agent_no_longer_declared' : 'policy_removed_or_room_not_selected';
+    result.changes.push(deleteDispatchChange(address, name, rec, dispatchId, reason, false));
+    return;
+  }
+  if (!w.holds) {
+    if (!w.removeWhenUnmet) return;
+    const reason = `policy_no_longer_holds: ${w.why}`;
+    result.changes.push(deleteDispatchChange(address, name, rec, dispatchId, reason, true));
+    return;
+  }
+  if (rec.metadata !== w.metadata) result.changes.push(replaceDispatchChange(w, rec, dispatchId));
+}
