@@ -4,6 +4,7 @@
  * folder plus one line here (docs/architecture.md has the checklist the completeness test enforces).
  */
 import type { KindModule } from './kind.ts';
+import { agentPolicyModule } from './agent-policy/module.ts';
 import { ingressModule } from './ingress/module.ts';
 import { moderationModule } from './moderation-rule/module.ts';
 import { recordingModule } from './recording-policy/module.ts';
@@ -22,6 +23,7 @@ export const KIND_MODULES: readonly KindModule[] = [
   sipOutboundModule,
   sipDispatchModule,
   ingressModule,
+  agentPolicyModule,
 ];
 
 const byKind = new Map(KIND_MODULES.map((m) => [m.kind, m]));

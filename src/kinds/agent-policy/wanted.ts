@@ -6,7 +6,7 @@
 import picomatch from 'picomatch';
 import type { LiveParticipant, LiveRoom } from '../../core/live.ts';
 import type { SourceLocation } from '../../core/plan.ts';
-import type { DesiredRoom } from '../room/desired.ts';
+import type { AgentDispatch } from '../room/desired.ts';
 import { isOpenAt } from '../room/schedule.ts';
 import { agentDispatchAddress, type DesiredAgentPolicy, type DispatchSource } from './desired.ts';
 
@@ -24,8 +24,16 @@ export interface WantedDispatch {
   removeWhenUnmet: boolean;
 }
 
+/** What agent dispatch reads of a Room spec (a DesiredRoom has it). */
+export interface AgentRoomSpec {
+  name: string;
+  labels: Readonly<Record<string, string>>;
+  agents?: readonly AgentDispatch[];
+  source?: SourceLocation;
+}
+
 export interface WantedInput {
-  declaredRooms: readonly DesiredRoom[];
+  declaredRooms: readonly AgentRoomSpec[];
   policies: readonly DesiredAgentPolicy[];
   liveRooms: readonly LiveRoom[];
   /** Participants of the rooms that were listed; others fall back to ListRooms' count. */

@@ -10,4 +10,5 @@ export declare const Ingress: ValidateFunction;
 export declare const SIPInboundTrunk: ValidateFunction;
 export declare const SIPOutboundTrunk: ValidateFunction;
 export declare const SIPDispatchRule: ValidateFunction;
+export declare const AgentPolicy: ValidateFunction;
 export declare const ProjectConfig: ValidateFunction;

@@ -13591,14 +13591,11 @@ return errors === 0;
 }
 validate27.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const ProjectConfig = validate28;
-const schema39 = {"type":"object","properties":{"specPaths":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Spec files or directories (default [rooms])."},"stateDir":{"type":"string","minLength":1,"description":"Local state directory (default .livekit-gitops)."},"statusDir":{"type":"string","minLength":1,"description":"Status files directory (default status)."},"state":{"type":"object","properties":{"backend":{"enum":["file","redis"],"description":"Where state lives (default file)."},"redis":{"type":"object","required":["address"],"properties":{"address":{"type":"string","minLength":1,"description":"host:port of Redis."},"keyPrefix":{"type":"string","description":"Key prefix (default livekit-gitops:)."},"password":{"anyOf":[{"type":"object","required":["fromEnv"],"properties":{"fromEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Name of the environment variable that holds the secret."}},"title":"Secret from an environment variable","additionalProperties":false},{"type":"object","required":["fromFile"],"properties":{"fromFile":{"type":"string","minLength":1,"description":"Path of a file holding the secret, relative to the spec file."}},"title":"Secret from a file","additionalProperties":false}],"title":"SecretRef","description":"A secret: `{ fromEnv: NAME }` or `{ fromFile: path }`, never the value itself."}},"additionalProperties":false}},"additionalProperties":false},"prune":{"type":"boolean","description":"Delete owned objects whose spec is gone (default false)."},"maxDeletes":{"type":"integer","minimum":0,"description":"Refuse applies deleting more (default 10)."},"concurrency":{"type":"integer","minimum":1,"maximum":256,"description":"Parallel API calls (default 16)."},"daemon":{"type":"object","properties":{"listen":{"type":"string","pattern":"^[^\\s:]+:[0-9]{1,5}$","description":"HOST:PORT of the HTTP listener (default 127.0.0.1:8080)."},"interval":{"type":"string","pattern":"^([0-9]+(ms|s|m|h|d))+$","description":"Resync interval (default 5m).","examples":["90m","1h30m"]},"webhookPath":{"type":"string","pattern":"^/","description":"Webhook path (default /webhook)."}},"additionalProperties":false},"source":{"type":"object","required":["git"],"properties":{"git":{"type":"object","required":["url"],"properties":{"url":{"type":"string","minLength":1,"description":"Repository URL (https://, ssh://, git@host:path, git://, file:// or a path); never with credentials in it."},"ref":{"type":"string","minLength":1,"pattern":"^[^\\s~^:?*\\[\\\\]+$","description":"Branch name or full ref to follow (default main)."},"path":{"type":"string","minLength":1,"description":"Spec files or directory inside the repository (default .)."},"interval":{"type":"string","pattern":"^([0-9]+(ms|s|m|h|d))+$","description":"How often the ref is fetched (default 1m).","examples":["90m","1h30m"]},"auth":{"anyOf":[{"type":"object","required":["sshKey"],"properties":{"sshKey":{"type":"object","required":["fromFile"],"properties":{"fromFile":{"type":"string","minLength":1,"description":"Path of a file holding the secret, relative to the spec file."}},"title":"Secret from a file","additionalProperties":false},"knownHosts":{"type":"object","required":["fromFile"],"properties":{"fromFile":{"type":"string","minLength":1,"description":"Path of a file holding the secret, relative to the spec file."}},"title":"Secret from a file","additionalProperties":false}},"title":"SSH key","additionalProperties":false},{"type":"object","required":["token"],"properties":{"token":{"type":"object","required":["fromEnv"],"properties":{"fromEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Name of the environment variable that holds the secret."}},"title":"Secret from an environment variable","additionalProperties":false},"username":{"type":"string","minLength":1,"description":"HTTP user name sent with the token (default x-access-token)."}},"title":"HTTPS token","additionalProperties":false}],"description":"Credentials by reference: an SSH key file or a token variable."},"webhook":{"type":"object","required":["secret"],"properties":{"secret":{"anyOf":[{"type":"object","required":["fromEnv"],"properties":{"fromEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Name of the environment variable that holds the secret."}},"title":"Secret from an environment variable","additionalProperties":false},{"type":"object","required":["fromFile"],"properties":{"fromFile":{"type":"string","minLength":1,"description":"Path of a file holding the secret, relative to the spec file."}},"title":"Secret from a file","additionalProperties":false}],"title":"SecretRef","description":"A secret: `{ fromEnv: NAME }` or `{ fromFile: path }`, never the value itself."}},"additionalProperties":false},"verify":{"type":"object","required":["allowedSigners"],"properties":{"allowedSigners":{"type":"object","required":["fromFile"],"properties":{"fromFile":{"type":"string","minLength":1,"description":"Path of a file holding the secret, relative to the spec file."}},"title":"Secret from a file","additionalProperties":false}},"additionalProperties":false}},"additionalProperties":false}},"additionalProperties":false},"targets":{"type":"object","patternProperties":{"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$":{"type":"object","properties":{"livekit":{"type":"object","properties":{"urlEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Variable holding the server URL (default LIVEKIT_URL)."},"apiKeyEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Variable holding the API key (default LIVEKIT_API_KEY)."},"apiSecretEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Variable holding the API secret (default LIVEKIT_API_SECRET)."}},"description":"Names of the environment variables of the connection, never values.","additionalProperties":false},"state":{"type":"object","properties":{"backend":{"enum":["file","redis"],"description":"Where the state lives (default: the top-level state.backend)."},"dir":{"type":"string","minLength":1,"description":"File backend directory (default <stateDir>/<target>)."},"address":{"type":"string","minLength":1,"description":"host:port of Redis (redis backend)."},"keyPrefix":{"type":"string","description":"Redis key prefix (default <state.redis.keyPrefix><target>:)."},"password":{"anyOf":[{"type":"object","required":["fromEnv"],"properties":{"fromEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Name of the environment variable that holds the secret."}},"title":"Secret from an environment variable","additionalProperties":false},{"type":"object","required":["fromFile"],"properties":{"fromFile":{"type":"string","minLength":1,"description":"Path of a file holding the secret, relative to the spec file."}},"title":"Secret from a file","additionalProperties":false}],"title":"SecretRef","description":"A secret: `{ fromEnv: NAME }` or `{ fromFile: path }`, never the value itself."}},"description":"Own state (lineage, inventory, lock) of this target.","additionalProperties":false},"specPaths":{"type":"array","items":{"type":"string","minLength":1},"description":"Spec files or directories (default: the top-level specPaths)."},"overlays":{"type":"array","items":{"type":"string","minLength":1},"description":"Overlay directories whose documents patch or add to the base (in order)."},"statusDir":{"type":"string","minLength":1,"description":"Status files directory (default <statusDir>/<target>)."}},"description":"One LiveKit deployment.","additionalProperties":false}},"minProperties":1,"additionalProperties":false,"description":"LiveKit deployments driven from this repository (staging, production, regions)."}},"$id":"config","title":"livekit-gitops.yaml","description":"Project configuration; every field is optional.","additionalProperties":false};
-const pattern80 = new RegExp("^[^\\s:]+:[0-9]{1,5}$", "u");
-const pattern82 = new RegExp("^/", "u");
-const pattern83 = new RegExp("^[^\\s~^:?*\\[\\\\]+$", "u");
+export const AgentPolicy = validate28;
+const schema39 = {"type":"object","required":["apiVersion","kind","metadata","spec"],"properties":{"apiVersion":{"type":"string","const":"livekit-gitops/v1","description":"Always `livekit-gitops/v1`."},"kind":{"type":"string","const":"AgentPolicy"},"metadata":{"type":"object","required":["name"],"properties":{"name":{"type":"string","minLength":1,"maxLength":128,"pattern":"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$","description":"Name, unique per kind: letters, digits, `.`, `_`, `-`."},"labels":{"type":"object","patternProperties":{"^.*$":{"type":"string"}},"description":"Labels used by selectors of RecordingPolicy and ModerationRule."},"targets":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"},"minItems":1,"uniqueItems":true,"description":"Only these targets get this document (default: every target)."}},"description":"Identity of the object: its name (unique per kind) and labels.","additionalProperties":false},"spec":{"type":"object","required":["rooms","agent"],"properties":{"rooms":{"type":"object","properties":{"names":{"type":"array","items":{"type":"string","minLength":1,"maxLength":256},"description":"Exact room names."},"match":{"type":"array","items":{"type":"string","minLength":1},"description":"Globs over live room names, e.g. `webinar-*`."},"labels":{"type":"object","patternProperties":{"^.*$":{"type":"string"}},"description":"Labels of Room specs; all must match."}},"minProperties":1,"description":"Which rooms this applies to: any of names, match globs or labels.","additionalProperties":false},"agent":{"type":"object","required":["agentName"],"properties":{"agentName":{"type":"string","minLength":1,"maxLength":128,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","description":"The agentName a LiveKit Agents worker registered (letters, digits, `.`, `_`, `-`; at most 128)."},"metadata":{"type":"string","maxLength":65536,"description":"Job metadata handed to the agent (at most 64 KiB)."}},"title":"Agent dispatch","additionalProperties":false},"when":{"type":"object","properties":{"minParticipants":{"type":"integer","minimum":0,"maximum":4294967295,"description":"Dispatch once at least this many participants of `participantKinds` are in the room (default 0: as soon as the room is live)."},"participantKinds":{"type":"array","items":{"enum":["standard","agent","sip","ingress","egress"]},"minItems":1,"description":"Kinds counted by minParticipants (default standard and sip; agents never count unless named)."},"schedule":{"type":"array","items":{"type":"object","required":["start","duration"],"properties":{"start":{"type":"string","minLength":1,"description":"When the window opens: a 5-field cron expression (minute hour day month weekday).","examples":["0 9 * * 1-5"]},"duration":{"type":"string","pattern":"^([0-9]+(ms|s|m|h|d))+$","description":"How long the window stays open, e.g. `90m`.","examples":["90m","1h30m"]},"timezone":{"type":"string","minLength":1,"description":"IANA time zone of `start`; default UTC."}},"title":"Schedule window","additionalProperties":false},"minItems":1,"description":"Windows in which this applies; outside every window it does not."}},"title":"When","additionalProperties":false},"removeWhenUnmet":{"type":"boolean","description":"Delete the dispatch (its job ends) when `when` stops holding; default false: an agent once dispatched stays for the room session."}},"title":"AgentPolicy spec","additionalProperties":false}},"$id":"kind:AgentPolicy","title":"AgentPolicy","description":"Dispatches an agent into the selected live rooms.","additionalProperties":false};
 
 function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="config" */;
+/*# sourceURL="kind:AgentPolicy" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate28.evaluated;
@@ -13609,9 +13606,907 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.apiVersion === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema39.required,parentSchema:schema39,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.kind === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema39.required,parentSchema:schema39,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.metadata === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema39.required,parentSchema:schema39,data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.spec === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema39.required,parentSchema:schema39,data};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
 for(const key0 in data){
-if(!(func3.call(schema39.properties, key0))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema39,data};
+if(!((((key0 === "apiVersion") || (key0 === "kind")) || (key0 === "metadata")) || (key0 === "spec"))){
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema39,data};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.apiVersion !== undefined){
+let data0 = data.apiVersion;
+if(typeof data0 !== "string"){
+const err5 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.apiVersion.type,parentSchema:schema39.properties.apiVersion,data:data0};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if("livekit-gitops/v1" !== data0){
+const err6 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/const",keyword:"const",params:{allowedValue: "livekit-gitops/v1"},message:"must be equal to constant",schema:"livekit-gitops/v1",parentSchema:schema39.properties.apiVersion,data:data0};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.kind !== undefined){
+let data1 = data.kind;
+if(typeof data1 !== "string"){
+const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.kind.type,parentSchema:schema39.properties.kind,data:data1};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if("AgentPolicy" !== data1){
+const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "AgentPolicy"},message:"must be equal to constant",schema:"AgentPolicy",parentSchema:schema39.properties.kind,data:data1};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.metadata !== undefined){
+let data2 = data.metadata;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(data2.name === undefined){
+const err9 = {instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema39.properties.metadata.required,parentSchema:schema39.properties.metadata,data:data2};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+for(const key1 in data2){
+if(!(((key1 === "name") || (key1 === "labels")) || (key1 === "targets"))){
+const err10 = {instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.metadata,data:data2};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data2.name !== undefined){
+let data3 = data2.name;
+if(typeof data3 === "string"){
+if(func1(data3) > 128){
+const err11 = {instancePath:instancePath+"/metadata/name",schemaPath:"#/properties/metadata/properties/name/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema39.properties.metadata.properties.name,data:data3};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(func1(data3) < 1){
+const err12 = {instancePath:instancePath+"/metadata/name",schemaPath:"#/properties/metadata/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.metadata.properties.name,data:data3};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(!pattern9.test(data3)){
+const err13 = {instancePath:instancePath+"/metadata/name",schemaPath:"#/properties/metadata/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$"+"\"",schema:"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$",parentSchema:schema39.properties.metadata.properties.name,data:data3};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/metadata/name",schemaPath:"#/properties/metadata/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.metadata.properties.name.type,parentSchema:schema39.properties.metadata.properties.name,data:data3};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data2.labels !== undefined){
+let data4 = data2.labels;
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+var props0 = {};
+for(const key2 in data4){
+if(pattern4.test(key2)){
+let data5 = data4[key2];
+if(typeof data5 !== "string"){
+const err15 = {instancePath:instancePath+"/metadata/labels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/metadata/properties/labels/patternProperties/%5E.*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.metadata.properties.labels.patternProperties["^.*$"].type,parentSchema:schema39.properties.metadata.properties.labels.patternProperties["^.*$"],data:data5};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+props0[key2] = true;
+}
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/metadata/labels",schemaPath:"#/properties/metadata/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.metadata.properties.labels.type,parentSchema:schema39.properties.metadata.properties.labels,data:data4};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data2.targets !== undefined){
+let data6 = data2.targets;
+if(Array.isArray(data6)){
+if(data6.length < 1){
+const err17 = {instancePath:instancePath+"/metadata/targets",schemaPath:"#/properties/metadata/properties/targets/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema39.properties.metadata.properties.targets,data:data6};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+const len0 = data6.length;
+for(let i0=0; i0<len0; i0++){
+let data7 = data6[i0];
+if(typeof data7 === "string"){
+if(!pattern5.test(data7)){
+const err18 = {instancePath:instancePath+"/metadata/targets/" + i0,schemaPath:"#/properties/metadata/properties/targets/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$",parentSchema:schema39.properties.metadata.properties.targets.items,data:data7};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/metadata/targets/" + i0,schemaPath:"#/properties/metadata/properties/targets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.metadata.properties.targets.items.type,parentSchema:schema39.properties.metadata.properties.targets.items,data:data7};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+let i1 = data6.length;
+let j0;
+if(i1 > 1){
+const indices0 = {};
+for(;i1--;){
+let item0 = data6[i1];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err20 = {instancePath:instancePath+"/metadata/targets",schemaPath:"#/properties/metadata/properties/targets/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema39.properties.metadata.properties.targets,data:data6};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+break;
+}
+indices0[item0] = i1;
+}
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/metadata/targets",schemaPath:"#/properties/metadata/properties/targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema39.properties.metadata.properties.targets.type,parentSchema:schema39.properties.metadata.properties.targets,data:data6};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.metadata.type,parentSchema:schema39.properties.metadata,data:data2};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+if(data.spec !== undefined){
+let data8 = data.spec;
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+if(data8.rooms === undefined){
+const err23 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "rooms"},message:"must have required property '"+"rooms"+"'",schema:schema39.properties.spec.required,parentSchema:schema39.properties.spec,data:data8};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+if(data8.agent === undefined){
+const err24 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "agent"},message:"must have required property '"+"agent"+"'",schema:schema39.properties.spec.required,parentSchema:schema39.properties.spec,data:data8};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+for(const key3 in data8){
+if(!((((key3 === "rooms") || (key3 === "agent")) || (key3 === "when")) || (key3 === "removeWhenUnmet"))){
+const err25 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.spec,data:data8};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+if(data8.rooms !== undefined){
+let data9 = data8.rooms;
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+if(Object.keys(data9).length < 1){
+const err26 = {instancePath:instancePath+"/spec/rooms",schemaPath:"#/properties/spec/properties/rooms/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema39.properties.spec.properties.rooms,data:data9};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+for(const key4 in data9){
+if(!(((key4 === "names") || (key4 === "match")) || (key4 === "labels"))){
+const err27 = {instancePath:instancePath+"/spec/rooms",schemaPath:"#/properties/spec/properties/rooms/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.spec.properties.rooms,data:data9};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+if(data9.names !== undefined){
+let data10 = data9.names;
+if(Array.isArray(data10)){
+const len1 = data10.length;
+for(let i2=0; i2<len1; i2++){
+let data11 = data10[i2];
+if(typeof data11 === "string"){
+if(func1(data11) > 256){
+const err28 = {instancePath:instancePath+"/spec/rooms/names/" + i2,schemaPath:"#/properties/spec/properties/rooms/properties/names/items/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema39.properties.spec.properties.rooms.properties.names.items,data:data11};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+if(func1(data11) < 1){
+const err29 = {instancePath:instancePath+"/spec/rooms/names/" + i2,schemaPath:"#/properties/spec/properties/rooms/properties/names/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.spec.properties.rooms.properties.names.items,data:data11};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+else {
+const err30 = {instancePath:instancePath+"/spec/rooms/names/" + i2,schemaPath:"#/properties/spec/properties/rooms/properties/names/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.spec.properties.rooms.properties.names.items.type,parentSchema:schema39.properties.spec.properties.rooms.properties.names.items,data:data11};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+}
+else {
+const err31 = {instancePath:instancePath+"/spec/rooms/names",schemaPath:"#/properties/spec/properties/rooms/properties/names/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema39.properties.spec.properties.rooms.properties.names.type,parentSchema:schema39.properties.spec.properties.rooms.properties.names,data:data10};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+if(data9.match !== undefined){
+let data12 = data9.match;
+if(Array.isArray(data12)){
+const len2 = data12.length;
+for(let i3=0; i3<len2; i3++){
+let data13 = data12[i3];
+if(typeof data13 === "string"){
+if(func1(data13) < 1){
+const err32 = {instancePath:instancePath+"/spec/rooms/match/" + i3,schemaPath:"#/properties/spec/properties/rooms/properties/match/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.spec.properties.rooms.properties.match.items,data:data13};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+else {
+const err33 = {instancePath:instancePath+"/spec/rooms/match/" + i3,schemaPath:"#/properties/spec/properties/rooms/properties/match/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.spec.properties.rooms.properties.match.items.type,parentSchema:schema39.properties.spec.properties.rooms.properties.match.items,data:data13};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+}
+else {
+const err34 = {instancePath:instancePath+"/spec/rooms/match",schemaPath:"#/properties/spec/properties/rooms/properties/match/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema39.properties.spec.properties.rooms.properties.match.type,parentSchema:schema39.properties.spec.properties.rooms.properties.match,data:data12};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+if(data9.labels !== undefined){
+let data14 = data9.labels;
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+var props1 = {};
+for(const key5 in data14){
+if(pattern4.test(key5)){
+let data15 = data14[key5];
+if(typeof data15 !== "string"){
+const err35 = {instancePath:instancePath+"/spec/rooms/labels/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/rooms/properties/labels/patternProperties/%5E.*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.spec.properties.rooms.properties.labels.patternProperties["^.*$"].type,parentSchema:schema39.properties.spec.properties.rooms.properties.labels.patternProperties["^.*$"],data:data15};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+props1[key5] = true;
+}
+}
+}
+else {
+const err36 = {instancePath:instancePath+"/spec/rooms/labels",schemaPath:"#/properties/spec/properties/rooms/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.spec.properties.rooms.properties.labels.type,parentSchema:schema39.properties.spec.properties.rooms.properties.labels,data:data14};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+}
+else {
+const err37 = {instancePath:instancePath+"/spec/rooms",schemaPath:"#/properties/spec/properties/rooms/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.spec.properties.rooms.type,parentSchema:schema39.properties.spec.properties.rooms,data:data9};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+if(data8.agent !== undefined){
+let data16 = data8.agent;
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(data16.agentName === undefined){
+const err38 = {instancePath:instancePath+"/spec/agent",schemaPath:"#/properties/spec/properties/agent/required",keyword:"required",params:{missingProperty: "agentName"},message:"must have required property '"+"agentName"+"'",schema:schema39.properties.spec.properties.agent.required,parentSchema:schema39.properties.spec.properties.agent,data:data16};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+for(const key6 in data16){
+if(!((key6 === "agentName") || (key6 === "metadata"))){
+const err39 = {instancePath:instancePath+"/spec/agent",schemaPath:"#/properties/spec/properties/agent/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.spec.properties.agent,data:data16};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+if(data16.agentName !== undefined){
+let data17 = data16.agentName;
+if(typeof data17 === "string"){
+if(func1(data17) > 128){
+const err40 = {instancePath:instancePath+"/spec/agent/agentName",schemaPath:"#/properties/spec/properties/agent/properties/agentName/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema39.properties.spec.properties.agent.properties.agentName,data:data17};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+if(func1(data17) < 1){
+const err41 = {instancePath:instancePath+"/spec/agent/agentName",schemaPath:"#/properties/spec/properties/agent/properties/agentName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.spec.properties.agent.properties.agentName,data:data17};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+if(!pattern7.test(data17)){
+const err42 = {instancePath:instancePath+"/spec/agent/agentName",schemaPath:"#/properties/spec/properties/agent/properties/agentName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]*$",parentSchema:schema39.properties.spec.properties.agent.properties.agentName,data:data17};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+else {
+const err43 = {instancePath:instancePath+"/spec/agent/agentName",schemaPath:"#/properties/spec/properties/agent/properties/agentName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.spec.properties.agent.properties.agentName.type,parentSchema:schema39.properties.spec.properties.agent.properties.agentName,data:data17};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+if(data16.metadata !== undefined){
+let data18 = data16.metadata;
+if(typeof data18 === "string"){
+if(func1(data18) > 65536){
+const err44 = {instancePath:instancePath+"/spec/agent/metadata",schemaPath:"#/properties/spec/properties/agent/properties/metadata/maxLength",keyword:"maxLength",params:{limit: 65536},message:"must NOT have more than 65536 characters",schema:65536,parentSchema:schema39.properties.spec.properties.agent.properties.metadata,data:data18};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+else {
+const err45 = {instancePath:instancePath+"/spec/agent/metadata",schemaPath:"#/properties/spec/properties/agent/properties/metadata/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.spec.properties.agent.properties.metadata.type,parentSchema:schema39.properties.spec.properties.agent.properties.metadata,data:data18};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+}
+}
+else {
+const err46 = {instancePath:instancePath+"/spec/agent",schemaPath:"#/properties/spec/properties/agent/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.spec.properties.agent.type,parentSchema:schema39.properties.spec.properties.agent,data:data16};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+}
+if(data8.when !== undefined){
+let data19 = data8.when;
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+for(const key7 in data19){
+if(!(((key7 === "minParticipants") || (key7 === "participantKinds")) || (key7 === "schedule"))){
+const err47 = {instancePath:instancePath+"/spec/when",schemaPath:"#/properties/spec/properties/when/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.spec.properties.when,data:data19};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+}
+if(data19.minParticipants !== undefined){
+let data20 = data19.minParticipants;
+if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
+const err48 = {instancePath:instancePath+"/spec/when/minParticipants",schemaPath:"#/properties/spec/properties/when/properties/minParticipants/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.spec.properties.when.properties.minParticipants.type,parentSchema:schema39.properties.spec.properties.when.properties.minParticipants,data:data20};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+if((typeof data20 == "number") && (isFinite(data20))){
+if(data20 > 4294967295 || isNaN(data20)){
+const err49 = {instancePath:instancePath+"/spec/when/minParticipants",schemaPath:"#/properties/spec/properties/when/properties/minParticipants/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4294967295},message:"must be <= 4294967295",schema:4294967295,parentSchema:schema39.properties.spec.properties.when.properties.minParticipants,data:data20};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+if(data20 < 0 || isNaN(data20)){
+const err50 = {instancePath:instancePath+"/spec/when/minParticipants",schemaPath:"#/properties/spec/properties/when/properties/minParticipants/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema39.properties.spec.properties.when.properties.minParticipants,data:data20};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+}
+}
+if(data19.participantKinds !== undefined){
+let data21 = data19.participantKinds;
+if(Array.isArray(data21)){
+if(data21.length < 1){
+const err51 = {instancePath:instancePath+"/spec/when/participantKinds",schemaPath:"#/properties/spec/properties/when/properties/participantKinds/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema39.properties.spec.properties.when.properties.participantKinds,data:data21};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+const len3 = data21.length;
+for(let i4=0; i4<len3; i4++){
+let data22 = data21[i4];
+if(!(((((data22 === "standard") || (data22 === "agent")) || (data22 === "sip")) || (data22 === "ingress")) || (data22 === "egress"))){
+const err52 = {instancePath:instancePath+"/spec/when/participantKinds/" + i4,schemaPath:"#/properties/spec/properties/when/properties/participantKinds/items/enum",keyword:"enum",params:{allowedValues: schema39.properties.spec.properties.when.properties.participantKinds.items.enum},message:"must be equal to one of the allowed values",schema:schema39.properties.spec.properties.when.properties.participantKinds.items.enum,parentSchema:schema39.properties.spec.properties.when.properties.participantKinds.items,data:data22};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+}
+}
+else {
+const err53 = {instancePath:instancePath+"/spec/when/participantKinds",schemaPath:"#/properties/spec/properties/when/properties/participantKinds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema39.properties.spec.properties.when.properties.participantKinds.type,parentSchema:schema39.properties.spec.properties.when.properties.participantKinds,data:data21};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+}
+if(data19.schedule !== undefined){
+let data23 = data19.schedule;
+if(Array.isArray(data23)){
+if(data23.length < 1){
+const err54 = {instancePath:instancePath+"/spec/when/schedule",schemaPath:"#/properties/spec/properties/when/properties/schedule/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema39.properties.spec.properties.when.properties.schedule,data:data23};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+const len4 = data23.length;
+for(let i5=0; i5<len4; i5++){
+let data24 = data23[i5];
+if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
+if(data24.start === undefined){
+const err55 = {instancePath:instancePath+"/spec/when/schedule/" + i5,schemaPath:"#/properties/spec/properties/when/properties/schedule/items/required",keyword:"required",params:{missingProperty: "start"},message:"must have required property '"+"start"+"'",schema:schema39.properties.spec.properties.when.properties.schedule.items.required,parentSchema:schema39.properties.spec.properties.when.properties.schedule.items,data:data24};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+if(data24.duration === undefined){
+const err56 = {instancePath:instancePath+"/spec/when/schedule/" + i5,schemaPath:"#/properties/spec/properties/when/properties/schedule/items/required",keyword:"required",params:{missingProperty: "duration"},message:"must have required property '"+"duration"+"'",schema:schema39.properties.spec.properties.when.properties.schedule.items.required,parentSchema:schema39.properties.spec.properties.when.properties.schedule.items,data:data24};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+for(const key8 in data24){
+if(!(((key8 === "start") || (key8 === "duration")) || (key8 === "timezone"))){
+const err57 = {instancePath:instancePath+"/spec/when/schedule/" + i5,schemaPath:"#/properties/spec/properties/when/properties/schedule/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.spec.properties.when.properties.schedule.items,data:data24};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+}
+if(data24.start !== undefined){
+let data25 = data24.start;
+if(typeof data25 === "string"){
+if(func1(data25) < 1){
+const err58 = {instancePath:instancePath+"/spec/when/schedule/" + i5+"/start",schemaPath:"#/properties/spec/properties/when/properties/schedule/items/properties/start/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.spec.properties.when.properties.schedule.items.properties.start,data:data25};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+}
+else {
+const err59 = {instancePath:instancePath+"/spec/when/schedule/" + i5+"/start",schemaPath:"#/properties/spec/properties/when/properties/schedule/items/properties/start/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.spec.properties.when.properties.schedule.items.properties.start.type,parentSchema:schema39.properties.spec.properties.when.properties.schedule.items.properties.start,data:data25};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+}
+if(data24.duration !== undefined){
+let data26 = data24.duration;
+if(typeof data26 === "string"){
+if(!pattern8.test(data26)){
+const err60 = {instancePath:instancePath+"/spec/when/schedule/" + i5+"/duration",schemaPath:"#/properties/spec/properties/when/properties/schedule/items/properties/duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(ms|s|m|h|d))+$",parentSchema:schema39.properties.spec.properties.when.properties.schedule.items.properties.duration,data:data26};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+}
+else {
+const err61 = {instancePath:instancePath+"/spec/when/schedule/" + i5+"/duration",schemaPath:"#/properties/spec/properties/when/properties/schedule/items/properties/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.spec.properties.when.properties.schedule.items.properties.duration.type,parentSchema:schema39.properties.spec.properties.when.properties.schedule.items.properties.duration,data:data26};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+}
+if(data24.timezone !== undefined){
+let data27 = data24.timezone;
+if(typeof data27 === "string"){
+if(func1(data27) < 1){
+const err62 = {instancePath:instancePath+"/spec/when/schedule/" + i5+"/timezone",schemaPath:"#/properties/spec/properties/when/properties/schedule/items/properties/timezone/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.spec.properties.when.properties.schedule.items.properties.timezone,data:data27};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+}
+else {
+const err63 = {instancePath:instancePath+"/spec/when/schedule/" + i5+"/timezone",schemaPath:"#/properties/spec/properties/when/properties/schedule/items/properties/timezone/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.spec.properties.when.properties.schedule.items.properties.timezone.type,parentSchema:schema39.properties.spec.properties.when.properties.schedule.items.properties.timezone,data:data27};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+}
+}
+else {
+const err64 = {instancePath:instancePath+"/spec/when/schedule/" + i5,schemaPath:"#/properties/spec/properties/when/properties/schedule/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.spec.properties.when.properties.schedule.items.type,parentSchema:schema39.properties.spec.properties.when.properties.schedule.items,data:data24};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+}
+}
+}
+else {
+const err65 = {instancePath:instancePath+"/spec/when/schedule",schemaPath:"#/properties/spec/properties/when/properties/schedule/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema39.properties.spec.properties.when.properties.schedule.type,parentSchema:schema39.properties.spec.properties.when.properties.schedule,data:data23};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+}
+}
+else {
+const err66 = {instancePath:instancePath+"/spec/when",schemaPath:"#/properties/spec/properties/when/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.spec.properties.when.type,parentSchema:schema39.properties.spec.properties.when,data:data19};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+}
+if(data8.removeWhenUnmet !== undefined){
+let data28 = data8.removeWhenUnmet;
+if(typeof data28 !== "boolean"){
+const err67 = {instancePath:instancePath+"/spec/removeWhenUnmet",schemaPath:"#/properties/spec/properties/removeWhenUnmet/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema39.properties.spec.properties.removeWhenUnmet.type,parentSchema:schema39.properties.spec.properties.removeWhenUnmet,data:data28};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
+}
+errors++;
+}
+}
+}
+else {
+const err68 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.spec.type,parentSchema:schema39.properties.spec,data:data8};
+if(vErrors === null){
+vErrors = [err68];
+}
+else {
+vErrors.push(err68);
+}
+errors++;
+}
+}
+}
+else {
+const err69 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.type,parentSchema:schema39,data};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
+}
+errors++;
+}
+validate28.errors = vErrors;
+return errors === 0;
+}
+validate28.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const ProjectConfig = validate29;
+const schema40 = {"type":"object","properties":{"specPaths":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Spec files or directories (default [rooms])."},"stateDir":{"type":"string","minLength":1,"description":"Local state directory (default .livekit-gitops)."},"statusDir":{"type":"string","minLength":1,"description":"Status files directory (default status)."},"state":{"type":"object","properties":{"backend":{"enum":["file","redis"],"description":"Where state lives (default file)."},"redis":{"type":"object","required":["address"],"properties":{"address":{"type":"string","minLength":1,"description":"host:port of Redis."},"keyPrefix":{"type":"string","description":"Key prefix (default livekit-gitops:)."},"password":{"anyOf":[{"type":"object","required":["fromEnv"],"properties":{"fromEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Name of the environment variable that holds the secret."}},"title":"Secret from an environment variable","additionalProperties":false},{"type":"object","required":["fromFile"],"properties":{"fromFile":{"type":"string","minLength":1,"description":"Path of a file holding the secret, relative to the spec file."}},"title":"Secret from a file","additionalProperties":false}],"title":"SecretRef","description":"A secret: `{ fromEnv: NAME }` or `{ fromFile: path }`, never the value itself."}},"additionalProperties":false}},"additionalProperties":false},"prune":{"type":"boolean","description":"Delete owned objects whose spec is gone (default false)."},"maxDeletes":{"type":"integer","minimum":0,"description":"Refuse applies deleting more (default 10)."},"concurrency":{"type":"integer","minimum":1,"maximum":256,"description":"Parallel API calls (default 16)."},"daemon":{"type":"object","properties":{"listen":{"type":"string","pattern":"^[^\\s:]+:[0-9]{1,5}$","description":"HOST:PORT of the HTTP listener (default 127.0.0.1:8080)."},"interval":{"type":"string","pattern":"^([0-9]+(ms|s|m|h|d))+$","description":"Resync interval (default 5m).","examples":["90m","1h30m"]},"webhookPath":{"type":"string","pattern":"^/","description":"Webhook path (default /webhook)."}},"additionalProperties":false},"source":{"type":"object","required":["git"],"properties":{"git":{"type":"object","required":["url"],"properties":{"url":{"type":"string","minLength":1,"description":"Repository URL (https://, ssh://, git@host:path, git://, file:// or a path); never with credentials in it."},"ref":{"type":"string","minLength":1,"pattern":"^[^\\s~^:?*\\[\\\\]+$","description":"Branch name or full ref to follow (default main)."},"path":{"type":"string","minLength":1,"description":"Spec files or directory inside the repository (default .)."},"interval":{"type":"string","pattern":"^([0-9]+(ms|s|m|h|d))+$","description":"How often the ref is fetched (default 1m).","examples":["90m","1h30m"]},"auth":{"anyOf":[{"type":"object","required":["sshKey"],"properties":{"sshKey":{"type":"object","required":["fromFile"],"properties":{"fromFile":{"type":"string","minLength":1,"description":"Path of a file holding the secret, relative to the spec file."}},"title":"Secret from a file","additionalProperties":false},"knownHosts":{"type":"object","required":["fromFile"],"properties":{"fromFile":{"type":"string","minLength":1,"description":"Path of a file holding the secret, relative to the spec file."}},"title":"Secret from a file","additionalProperties":false}},"title":"SSH key","additionalProperties":false},{"type":"object","required":["token"],"properties":{"token":{"type":"object","required":["fromEnv"],"properties":{"fromEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Name of the environment variable that holds the secret."}},"title":"Secret from an environment variable","additionalProperties":false},"username":{"type":"string","minLength":1,"description":"HTTP user name sent with the token (default x-access-token)."}},"title":"HTTPS token","additionalProperties":false}],"description":"Credentials by reference: an SSH key file or a token variable."},"webhook":{"type":"object","required":["secret"],"properties":{"secret":{"anyOf":[{"type":"object","required":["fromEnv"],"properties":{"fromEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Name of the environment variable that holds the secret."}},"title":"Secret from an environment variable","additionalProperties":false},{"type":"object","required":["fromFile"],"properties":{"fromFile":{"type":"string","minLength":1,"description":"Path of a file holding the secret, relative to the spec file."}},"title":"Secret from a file","additionalProperties":false}],"title":"SecretRef","description":"A secret: `{ fromEnv: NAME }` or `{ fromFile: path }`, never the value itself."}},"additionalProperties":false},"verify":{"type":"object","required":["allowedSigners"],"properties":{"allowedSigners":{"type":"object","required":["fromFile"],"properties":{"fromFile":{"type":"string","minLength":1,"description":"Path of a file holding the secret, relative to the spec file."}},"title":"Secret from a file","additionalProperties":false}},"additionalProperties":false}},"additionalProperties":false}},"additionalProperties":false},"targets":{"type":"object","patternProperties":{"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$":{"type":"object","properties":{"livekit":{"type":"object","properties":{"urlEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Variable holding the server URL (default LIVEKIT_URL)."},"apiKeyEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Variable holding the API key (default LIVEKIT_API_KEY)."},"apiSecretEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Variable holding the API secret (default LIVEKIT_API_SECRET)."}},"description":"Names of the environment variables of the connection, never values.","additionalProperties":false},"state":{"type":"object","properties":{"backend":{"enum":["file","redis"],"description":"Where the state lives (default: the top-level state.backend)."},"dir":{"type":"string","minLength":1,"description":"File backend directory (default <stateDir>/<target>)."},"address":{"type":"string","minLength":1,"description":"host:port of Redis (redis backend)."},"keyPrefix":{"type":"string","description":"Redis key prefix (default <state.redis.keyPrefix><target>:)."},"password":{"anyOf":[{"type":"object","required":["fromEnv"],"properties":{"fromEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Name of the environment variable that holds the secret."}},"title":"Secret from an environment variable","additionalProperties":false},{"type":"object","required":["fromFile"],"properties":{"fromFile":{"type":"string","minLength":1,"description":"Path of a file holding the secret, relative to the spec file."}},"title":"Secret from a file","additionalProperties":false}],"title":"SecretRef","description":"A secret: `{ fromEnv: NAME }` or `{ fromFile: path }`, never the value itself."}},"description":"Own state (lineage, inventory, lock) of this target.","additionalProperties":false},"specPaths":{"type":"array","items":{"type":"string","minLength":1},"description":"Spec files or directories (default: the top-level specPaths)."},"overlays":{"type":"array","items":{"type":"string","minLength":1},"description":"Overlay directories whose documents patch or add to the base (in order)."},"statusDir":{"type":"string","minLength":1,"description":"Status files directory (default <statusDir>/<target>)."}},"description":"One LiveKit deployment.","additionalProperties":false}},"minProperties":1,"additionalProperties":false,"description":"LiveKit deployments driven from this repository (staging, production, regions)."}},"$id":"config","title":"livekit-gitops.yaml","description":"Project configuration; every field is optional.","additionalProperties":false};
+const pattern86 = new RegExp("^[^\\s:]+:[0-9]{1,5}$", "u");
+const pattern88 = new RegExp("^/", "u");
+const pattern89 = new RegExp("^[^\\s~^:?*\\[\\\\]+$", "u");
+
+function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="config" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate29.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(func3.call(schema40.properties, key0))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema40,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -13625,7 +14520,7 @@ if(data.specPaths !== undefined){
 let data0 = data.specPaths;
 if(Array.isArray(data0)){
 if(data0.length < 1){
-const err1 = {instancePath:instancePath+"/specPaths",schemaPath:"#/properties/specPaths/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema39.properties.specPaths,data:data0};
+const err1 = {instancePath:instancePath+"/specPaths",schemaPath:"#/properties/specPaths/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema40.properties.specPaths,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -13639,7 +14534,7 @@ for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 if(typeof data1 === "string"){
 if(func1(data1) < 1){
-const err2 = {instancePath:instancePath+"/specPaths/" + i0,schemaPath:"#/properties/specPaths/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.specPaths.items,data:data1};
+const err2 = {instancePath:instancePath+"/specPaths/" + i0,schemaPath:"#/properties/specPaths/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.specPaths.items,data:data1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -13650,7 +14545,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/specPaths/" + i0,schemaPath:"#/properties/specPaths/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.specPaths.items.type,parentSchema:schema39.properties.specPaths.items,data:data1};
+const err3 = {instancePath:instancePath+"/specPaths/" + i0,schemaPath:"#/properties/specPaths/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.specPaths.items.type,parentSchema:schema40.properties.specPaths.items,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -13662,7 +14557,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/specPaths",schemaPath:"#/properties/specPaths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema39.properties.specPaths.type,parentSchema:schema39.properties.specPaths,data:data0};
+const err4 = {instancePath:instancePath+"/specPaths",schemaPath:"#/properties/specPaths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema40.properties.specPaths.type,parentSchema:schema40.properties.specPaths,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -13676,7 +14571,7 @@ if(data.stateDir !== undefined){
 let data2 = data.stateDir;
 if(typeof data2 === "string"){
 if(func1(data2) < 1){
-const err5 = {instancePath:instancePath+"/stateDir",schemaPath:"#/properties/stateDir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.stateDir,data:data2};
+const err5 = {instancePath:instancePath+"/stateDir",schemaPath:"#/properties/stateDir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.stateDir,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -13687,7 +14582,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/stateDir",schemaPath:"#/properties/stateDir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.stateDir.type,parentSchema:schema39.properties.stateDir,data:data2};
+const err6 = {instancePath:instancePath+"/stateDir",schemaPath:"#/properties/stateDir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.stateDir.type,parentSchema:schema40.properties.stateDir,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -13701,7 +14596,7 @@ if(data.statusDir !== undefined){
 let data3 = data.statusDir;
 if(typeof data3 === "string"){
 if(func1(data3) < 1){
-const err7 = {instancePath:instancePath+"/statusDir",schemaPath:"#/properties/statusDir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.statusDir,data:data3};
+const err7 = {instancePath:instancePath+"/statusDir",schemaPath:"#/properties/statusDir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.statusDir,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -13712,7 +14607,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/statusDir",schemaPath:"#/properties/statusDir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.statusDir.type,parentSchema:schema39.properties.statusDir,data:data3};
+const err8 = {instancePath:instancePath+"/statusDir",schemaPath:"#/properties/statusDir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.statusDir.type,parentSchema:schema40.properties.statusDir,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -13727,7 +14622,7 @@ let data4 = data.state;
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 for(const key1 in data4){
 if(!((key1 === "backend") || (key1 === "redis"))){
-const err9 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.state,data:data4};
+const err9 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.state,data:data4};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -13740,7 +14635,7 @@ errors++;
 if(data4.backend !== undefined){
 let data5 = data4.backend;
 if(!((data5 === "file") || (data5 === "redis"))){
-const err10 = {instancePath:instancePath+"/state/backend",schemaPath:"#/properties/state/properties/backend/enum",keyword:"enum",params:{allowedValues: schema39.properties.state.properties.backend.enum},message:"must be equal to one of the allowed values",schema:schema39.properties.state.properties.backend.enum,parentSchema:schema39.properties.state.properties.backend,data:data5};
+const err10 = {instancePath:instancePath+"/state/backend",schemaPath:"#/properties/state/properties/backend/enum",keyword:"enum",params:{allowedValues: schema40.properties.state.properties.backend.enum},message:"must be equal to one of the allowed values",schema:schema40.properties.state.properties.backend.enum,parentSchema:schema40.properties.state.properties.backend,data:data5};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -13754,7 +14649,7 @@ if(data4.redis !== undefined){
 let data6 = data4.redis;
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.address === undefined){
-const err11 = {instancePath:instancePath+"/state/redis",schemaPath:"#/properties/state/properties/redis/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'",schema:schema39.properties.state.properties.redis.required,parentSchema:schema39.properties.state.properties.redis,data:data6};
+const err11 = {instancePath:instancePath+"/state/redis",schemaPath:"#/properties/state/properties/redis/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'",schema:schema40.properties.state.properties.redis.required,parentSchema:schema40.properties.state.properties.redis,data:data6};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -13765,7 +14660,7 @@ errors++;
 }
 for(const key2 in data6){
 if(!(((key2 === "address") || (key2 === "keyPrefix")) || (key2 === "password"))){
-const err12 = {instancePath:instancePath+"/state/redis",schemaPath:"#/properties/state/properties/redis/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.state.properties.redis,data:data6};
+const err12 = {instancePath:instancePath+"/state/redis",schemaPath:"#/properties/state/properties/redis/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.state.properties.redis,data:data6};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -13779,7 +14674,7 @@ if(data6.address !== undefined){
 let data7 = data6.address;
 if(typeof data7 === "string"){
 if(func1(data7) < 1){
-const err13 = {instancePath:instancePath+"/state/redis/address",schemaPath:"#/properties/state/properties/redis/properties/address/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.state.properties.redis.properties.address,data:data7};
+const err13 = {instancePath:instancePath+"/state/redis/address",schemaPath:"#/properties/state/properties/redis/properties/address/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.state.properties.redis.properties.address,data:data7};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -13790,7 +14685,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/state/redis/address",schemaPath:"#/properties/state/properties/redis/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.state.properties.redis.properties.address.type,parentSchema:schema39.properties.state.properties.redis.properties.address,data:data7};
+const err14 = {instancePath:instancePath+"/state/redis/address",schemaPath:"#/properties/state/properties/redis/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.state.properties.redis.properties.address.type,parentSchema:schema40.properties.state.properties.redis.properties.address,data:data7};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -13803,7 +14698,7 @@ errors++;
 if(data6.keyPrefix !== undefined){
 let data8 = data6.keyPrefix;
 if(typeof data8 !== "string"){
-const err15 = {instancePath:instancePath+"/state/redis/keyPrefix",schemaPath:"#/properties/state/properties/redis/properties/keyPrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.state.properties.redis.properties.keyPrefix.type,parentSchema:schema39.properties.state.properties.redis.properties.keyPrefix,data:data8};
+const err15 = {instancePath:instancePath+"/state/redis/keyPrefix",schemaPath:"#/properties/state/properties/redis/properties/keyPrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.state.properties.redis.properties.keyPrefix.type,parentSchema:schema40.properties.state.properties.redis.properties.keyPrefix,data:data8};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -13820,7 +14715,7 @@ let valid5 = false;
 const _errs23 = errors;
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.fromEnv === undefined){
-const err16 = {instancePath:instancePath+"/state/redis/password",schemaPath:"#/properties/state/properties/redis/properties/password/anyOf/0/required",keyword:"required",params:{missingProperty: "fromEnv"},message:"must have required property '"+"fromEnv"+"'",schema:schema39.properties.state.properties.redis.properties.password.anyOf[0].required,parentSchema:schema39.properties.state.properties.redis.properties.password.anyOf[0],data:data9};
+const err16 = {instancePath:instancePath+"/state/redis/password",schemaPath:"#/properties/state/properties/redis/properties/password/anyOf/0/required",keyword:"required",params:{missingProperty: "fromEnv"},message:"must have required property '"+"fromEnv"+"'",schema:schema40.properties.state.properties.redis.properties.password.anyOf[0].required,parentSchema:schema40.properties.state.properties.redis.properties.password.anyOf[0],data:data9};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -13831,7 +14726,7 @@ errors++;
 }
 for(const key3 in data9){
 if(!(key3 === "fromEnv")){
-const err17 = {instancePath:instancePath+"/state/redis/password",schemaPath:"#/properties/state/properties/redis/properties/password/anyOf/0/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.state.properties.redis.properties.password.anyOf[0],data:data9};
+const err17 = {instancePath:instancePath+"/state/redis/password",schemaPath:"#/properties/state/properties/redis/properties/password/anyOf/0/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.state.properties.redis.properties.password.anyOf[0],data:data9};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -13845,7 +14740,7 @@ if(data9.fromEnv !== undefined){
 let data10 = data9.fromEnv;
 if(typeof data10 === "string"){
 if(!pattern14.test(data10)){
-const err18 = {instancePath:instancePath+"/state/redis/password/fromEnv",schemaPath:"#/properties/state/properties/redis/properties/password/anyOf/0/properties/fromEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]*$"+"\"",schema:"^[A-Z_][A-Z0-9_]*$",parentSchema:schema39.properties.state.properties.redis.properties.password.anyOf[0].properties.fromEnv,data:data10};
+const err18 = {instancePath:instancePath+"/state/redis/password/fromEnv",schemaPath:"#/properties/state/properties/redis/properties/password/anyOf/0/properties/fromEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]*$"+"\"",schema:"^[A-Z_][A-Z0-9_]*$",parentSchema:schema40.properties.state.properties.redis.properties.password.anyOf[0].properties.fromEnv,data:data10};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -13856,7 +14751,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/state/redis/password/fromEnv",schemaPath:"#/properties/state/properties/redis/properties/password/anyOf/0/properties/fromEnv/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.state.properties.redis.properties.password.anyOf[0].properties.fromEnv.type,parentSchema:schema39.properties.state.properties.redis.properties.password.anyOf[0].properties.fromEnv,data:data10};
+const err19 = {instancePath:instancePath+"/state/redis/password/fromEnv",schemaPath:"#/properties/state/properties/redis/properties/password/anyOf/0/properties/fromEnv/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.state.properties.redis.properties.password.anyOf[0].properties.fromEnv.type,parentSchema:schema40.properties.state.properties.redis.properties.password.anyOf[0].properties.fromEnv,data:data10};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -13868,7 +14763,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/state/redis/password",schemaPath:"#/properties/state/properties/redis/properties/password/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.state.properties.redis.properties.password.anyOf[0].type,parentSchema:schema39.properties.state.properties.redis.properties.password.anyOf[0],data:data9};
+const err20 = {instancePath:instancePath+"/state/redis/password",schemaPath:"#/properties/state/properties/redis/properties/password/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.state.properties.redis.properties.password.anyOf[0].type,parentSchema:schema40.properties.state.properties.redis.properties.password.anyOf[0],data:data9};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -13885,7 +14780,7 @@ var props0 = true;
 const _errs28 = errors;
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.fromFile === undefined){
-const err21 = {instancePath:instancePath+"/state/redis/password",schemaPath:"#/properties/state/properties/redis/properties/password/anyOf/1/required",keyword:"required",params:{missingProperty: "fromFile"},message:"must have required property '"+"fromFile"+"'",schema:schema39.properties.state.properties.redis.properties.password.anyOf[1].required,parentSchema:schema39.properties.state.properties.redis.properties.password.anyOf[1],data:data9};
+const err21 = {instancePath:instancePath+"/state/redis/password",schemaPath:"#/properties/state/properties/redis/properties/password/anyOf/1/required",keyword:"required",params:{missingProperty: "fromFile"},message:"must have required property '"+"fromFile"+"'",schema:schema40.properties.state.properties.redis.properties.password.anyOf[1].required,parentSchema:schema40.properties.state.properties.redis.properties.password.anyOf[1],data:data9};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -13896,7 +14791,7 @@ errors++;
 }
 for(const key4 in data9){
 if(!(key4 === "fromFile")){
-const err22 = {instancePath:instancePath+"/state/redis/password",schemaPath:"#/properties/state/properties/redis/properties/password/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.state.properties.redis.properties.password.anyOf[1],data:data9};
+const err22 = {instancePath:instancePath+"/state/redis/password",schemaPath:"#/properties/state/properties/redis/properties/password/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.state.properties.redis.properties.password.anyOf[1],data:data9};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -13910,7 +14805,7 @@ if(data9.fromFile !== undefined){
 let data11 = data9.fromFile;
 if(typeof data11 === "string"){
 if(func1(data11) < 1){
-const err23 = {instancePath:instancePath+"/state/redis/password/fromFile",schemaPath:"#/properties/state/properties/redis/properties/password/anyOf/1/properties/fromFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.state.properties.redis.properties.password.anyOf[1].properties.fromFile,data:data11};
+const err23 = {instancePath:instancePath+"/state/redis/password/fromFile",schemaPath:"#/properties/state/properties/redis/properties/password/anyOf/1/properties/fromFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.state.properties.redis.properties.password.anyOf[1].properties.fromFile,data:data11};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -13921,7 +14816,7 @@ errors++;
 }
 }
 else {
-const err24 = {instancePath:instancePath+"/state/redis/password/fromFile",schemaPath:"#/properties/state/properties/redis/properties/password/anyOf/1/properties/fromFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.state.properties.redis.properties.password.anyOf[1].properties.fromFile.type,parentSchema:schema39.properties.state.properties.redis.properties.password.anyOf[1].properties.fromFile,data:data11};
+const err24 = {instancePath:instancePath+"/state/redis/password/fromFile",schemaPath:"#/properties/state/properties/redis/properties/password/anyOf/1/properties/fromFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.state.properties.redis.properties.password.anyOf[1].properties.fromFile.type,parentSchema:schema40.properties.state.properties.redis.properties.password.anyOf[1].properties.fromFile,data:data11};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -13933,7 +14828,7 @@ errors++;
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/state/redis/password",schemaPath:"#/properties/state/properties/redis/properties/password/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.state.properties.redis.properties.password.anyOf[1].type,parentSchema:schema39.properties.state.properties.redis.properties.password.anyOf[1],data:data9};
+const err25 = {instancePath:instancePath+"/state/redis/password",schemaPath:"#/properties/state/properties/redis/properties/password/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.state.properties.redis.properties.password.anyOf[1].type,parentSchema:schema40.properties.state.properties.redis.properties.password.anyOf[1],data:data9};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -13950,7 +14845,7 @@ props0 = true;
 }
 }
 if(!valid5){
-const err26 = {instancePath:instancePath+"/state/redis/password",schemaPath:"#/properties/state/properties/redis/properties/password/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema39.properties.state.properties.redis.properties.password.anyOf,parentSchema:schema39.properties.state.properties.redis.properties.password,data:data9};
+const err26 = {instancePath:instancePath+"/state/redis/password",schemaPath:"#/properties/state/properties/redis/properties/password/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema40.properties.state.properties.redis.properties.password.anyOf,parentSchema:schema40.properties.state.properties.redis.properties.password,data:data9};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -13973,7 +14868,7 @@ vErrors = null;
 }
 }
 else {
-const err27 = {instancePath:instancePath+"/state/redis",schemaPath:"#/properties/state/properties/redis/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.state.properties.redis.type,parentSchema:schema39.properties.state.properties.redis,data:data6};
+const err27 = {instancePath:instancePath+"/state/redis",schemaPath:"#/properties/state/properties/redis/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.state.properties.redis.type,parentSchema:schema40.properties.state.properties.redis,data:data6};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -13985,7 +14880,7 @@ errors++;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.state.type,parentSchema:schema39.properties.state,data:data4};
+const err28 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.state.type,parentSchema:schema40.properties.state,data:data4};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -13998,7 +14893,7 @@ errors++;
 if(data.prune !== undefined){
 let data12 = data.prune;
 if(typeof data12 !== "boolean"){
-const err29 = {instancePath:instancePath+"/prune",schemaPath:"#/properties/prune/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema39.properties.prune.type,parentSchema:schema39.properties.prune,data:data12};
+const err29 = {instancePath:instancePath+"/prune",schemaPath:"#/properties/prune/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema40.properties.prune.type,parentSchema:schema40.properties.prune,data:data12};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -14011,7 +14906,7 @@ errors++;
 if(data.maxDeletes !== undefined){
 let data13 = data.maxDeletes;
 if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
-const err30 = {instancePath:instancePath+"/maxDeletes",schemaPath:"#/properties/maxDeletes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.maxDeletes.type,parentSchema:schema39.properties.maxDeletes,data:data13};
+const err30 = {instancePath:instancePath+"/maxDeletes",schemaPath:"#/properties/maxDeletes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.maxDeletes.type,parentSchema:schema40.properties.maxDeletes,data:data13};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -14022,7 +14917,7 @@ errors++;
 }
 if((typeof data13 == "number") && (isFinite(data13))){
 if(data13 < 0 || isNaN(data13)){
-const err31 = {instancePath:instancePath+"/maxDeletes",schemaPath:"#/properties/maxDeletes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema39.properties.maxDeletes,data:data13};
+const err31 = {instancePath:instancePath+"/maxDeletes",schemaPath:"#/properties/maxDeletes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema40.properties.maxDeletes,data:data13};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -14036,7 +14931,7 @@ errors++;
 if(data.concurrency !== undefined){
 let data14 = data.concurrency;
 if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
-const err32 = {instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.concurrency.type,parentSchema:schema39.properties.concurrency,data:data14};
+const err32 = {instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.concurrency.type,parentSchema:schema40.properties.concurrency,data:data14};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -14047,7 +14942,7 @@ errors++;
 }
 if((typeof data14 == "number") && (isFinite(data14))){
 if(data14 > 256 || isNaN(data14)){
-const err33 = {instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 256},message:"must be <= 256",schema:256,parentSchema:schema39.properties.concurrency,data:data14};
+const err33 = {instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 256},message:"must be <= 256",schema:256,parentSchema:schema40.properties.concurrency,data:data14};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -14057,7 +14952,7 @@ vErrors.push(err33);
 errors++;
 }
 if(data14 < 1 || isNaN(data14)){
-const err34 = {instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema39.properties.concurrency,data:data14};
+const err34 = {instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema40.properties.concurrency,data:data14};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -14073,7 +14968,7 @@ let data15 = data.daemon;
 if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
 for(const key5 in data15){
 if(!(((key5 === "listen") || (key5 === "interval")) || (key5 === "webhookPath"))){
-const err35 = {instancePath:instancePath+"/daemon",schemaPath:"#/properties/daemon/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.daemon,data:data15};
+const err35 = {instancePath:instancePath+"/daemon",schemaPath:"#/properties/daemon/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.daemon,data:data15};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -14086,8 +14981,8 @@ errors++;
 if(data15.listen !== undefined){
 let data16 = data15.listen;
 if(typeof data16 === "string"){
-if(!pattern80.test(data16)){
-const err36 = {instancePath:instancePath+"/daemon/listen",schemaPath:"#/properties/daemon/properties/listen/pattern",keyword:"pattern",params:{pattern: "^[^\\s:]+:[0-9]{1,5}$"},message:"must match pattern \""+"^[^\\s:]+:[0-9]{1,5}$"+"\"",schema:"^[^\\s:]+:[0-9]{1,5}$",parentSchema:schema39.properties.daemon.properties.listen,data:data16};
+if(!pattern86.test(data16)){
+const err36 = {instancePath:instancePath+"/daemon/listen",schemaPath:"#/properties/daemon/properties/listen/pattern",keyword:"pattern",params:{pattern: "^[^\\s:]+:[0-9]{1,5}$"},message:"must match pattern \""+"^[^\\s:]+:[0-9]{1,5}$"+"\"",schema:"^[^\\s:]+:[0-9]{1,5}$",parentSchema:schema40.properties.daemon.properties.listen,data:data16};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -14098,7 +14993,7 @@ errors++;
 }
 }
 else {
-const err37 = {instancePath:instancePath+"/daemon/listen",schemaPath:"#/properties/daemon/properties/listen/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.daemon.properties.listen.type,parentSchema:schema39.properties.daemon.properties.listen,data:data16};
+const err37 = {instancePath:instancePath+"/daemon/listen",schemaPath:"#/properties/daemon/properties/listen/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.daemon.properties.listen.type,parentSchema:schema40.properties.daemon.properties.listen,data:data16};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -14112,7 +15007,7 @@ if(data15.interval !== undefined){
 let data17 = data15.interval;
 if(typeof data17 === "string"){
 if(!pattern8.test(data17)){
-const err38 = {instancePath:instancePath+"/daemon/interval",schemaPath:"#/properties/daemon/properties/interval/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(ms|s|m|h|d))+$",parentSchema:schema39.properties.daemon.properties.interval,data:data17};
+const err38 = {instancePath:instancePath+"/daemon/interval",schemaPath:"#/properties/daemon/properties/interval/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(ms|s|m|h|d))+$",parentSchema:schema40.properties.daemon.properties.interval,data:data17};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -14123,7 +15018,7 @@ errors++;
 }
 }
 else {
-const err39 = {instancePath:instancePath+"/daemon/interval",schemaPath:"#/properties/daemon/properties/interval/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.daemon.properties.interval.type,parentSchema:schema39.properties.daemon.properties.interval,data:data17};
+const err39 = {instancePath:instancePath+"/daemon/interval",schemaPath:"#/properties/daemon/properties/interval/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.daemon.properties.interval.type,parentSchema:schema40.properties.daemon.properties.interval,data:data17};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -14136,8 +15031,8 @@ errors++;
 if(data15.webhookPath !== undefined){
 let data18 = data15.webhookPath;
 if(typeof data18 === "string"){
-if(!pattern82.test(data18)){
-const err40 = {instancePath:instancePath+"/daemon/webhookPath",schemaPath:"#/properties/daemon/properties/webhookPath/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema39.properties.daemon.properties.webhookPath,data:data18};
+if(!pattern88.test(data18)){
+const err40 = {instancePath:instancePath+"/daemon/webhookPath",schemaPath:"#/properties/daemon/properties/webhookPath/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema40.properties.daemon.properties.webhookPath,data:data18};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -14148,7 +15043,7 @@ errors++;
 }
 }
 else {
-const err41 = {instancePath:instancePath+"/daemon/webhookPath",schemaPath:"#/properties/daemon/properties/webhookPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.daemon.properties.webhookPath.type,parentSchema:schema39.properties.daemon.properties.webhookPath,data:data18};
+const err41 = {instancePath:instancePath+"/daemon/webhookPath",schemaPath:"#/properties/daemon/properties/webhookPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.daemon.properties.webhookPath.type,parentSchema:schema40.properties.daemon.properties.webhookPath,data:data18};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -14160,7 +15055,7 @@ errors++;
 }
 }
 else {
-const err42 = {instancePath:instancePath+"/daemon",schemaPath:"#/properties/daemon/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.daemon.type,parentSchema:schema39.properties.daemon,data:data15};
+const err42 = {instancePath:instancePath+"/daemon",schemaPath:"#/properties/daemon/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.daemon.type,parentSchema:schema40.properties.daemon,data:data15};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -14174,7 +15069,7 @@ if(data.source !== undefined){
 let data19 = data.source;
 if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
 if(data19.git === undefined){
-const err43 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/required",keyword:"required",params:{missingProperty: "git"},message:"must have required property '"+"git"+"'",schema:schema39.properties.source.required,parentSchema:schema39.properties.source,data:data19};
+const err43 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/required",keyword:"required",params:{missingProperty: "git"},message:"must have required property '"+"git"+"'",schema:schema40.properties.source.required,parentSchema:schema40.properties.source,data:data19};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -14185,7 +15080,7 @@ errors++;
 }
 for(const key6 in data19){
 if(!(key6 === "git")){
-const err44 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.source,data:data19};
+const err44 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.source,data:data19};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -14199,7 +15094,7 @@ if(data19.git !== undefined){
 let data20 = data19.git;
 if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
 if(data20.url === undefined){
-const err45 = {instancePath:instancePath+"/source/git",schemaPath:"#/properties/source/properties/git/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema39.properties.source.properties.git.required,parentSchema:schema39.properties.source.properties.git,data:data20};
+const err45 = {instancePath:instancePath+"/source/git",schemaPath:"#/properties/source/properties/git/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema40.properties.source.properties.git.required,parentSchema:schema40.properties.source.properties.git,data:data20};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -14210,7 +15105,7 @@ errors++;
 }
 for(const key7 in data20){
 if(!(((((((key7 === "url") || (key7 === "ref")) || (key7 === "path")) || (key7 === "interval")) || (key7 === "auth")) || (key7 === "webhook")) || (key7 === "verify"))){
-const err46 = {instancePath:instancePath+"/source/git",schemaPath:"#/properties/source/properties/git/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.source.properties.git,data:data20};
+const err46 = {instancePath:instancePath+"/source/git",schemaPath:"#/properties/source/properties/git/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.source.properties.git,data:data20};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -14224,7 +15119,7 @@ if(data20.url !== undefined){
 let data21 = data20.url;
 if(typeof data21 === "string"){
 if(func1(data21) < 1){
-const err47 = {instancePath:instancePath+"/source/git/url",schemaPath:"#/properties/source/properties/git/properties/url/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.source.properties.git.properties.url,data:data21};
+const err47 = {instancePath:instancePath+"/source/git/url",schemaPath:"#/properties/source/properties/git/properties/url/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.source.properties.git.properties.url,data:data21};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -14235,7 +15130,7 @@ errors++;
 }
 }
 else {
-const err48 = {instancePath:instancePath+"/source/git/url",schemaPath:"#/properties/source/properties/git/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.source.properties.git.properties.url.type,parentSchema:schema39.properties.source.properties.git.properties.url,data:data21};
+const err48 = {instancePath:instancePath+"/source/git/url",schemaPath:"#/properties/source/properties/git/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.source.properties.git.properties.url.type,parentSchema:schema40.properties.source.properties.git.properties.url,data:data21};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -14249,7 +15144,7 @@ if(data20.ref !== undefined){
 let data22 = data20.ref;
 if(typeof data22 === "string"){
 if(func1(data22) < 1){
-const err49 = {instancePath:instancePath+"/source/git/ref",schemaPath:"#/properties/source/properties/git/properties/ref/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.source.properties.git.properties.ref,data:data22};
+const err49 = {instancePath:instancePath+"/source/git/ref",schemaPath:"#/properties/source/properties/git/properties/ref/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.source.properties.git.properties.ref,data:data22};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -14258,8 +15153,8 @@ vErrors.push(err49);
 }
 errors++;
 }
-if(!pattern83.test(data22)){
-const err50 = {instancePath:instancePath+"/source/git/ref",schemaPath:"#/properties/source/properties/git/properties/ref/pattern",keyword:"pattern",params:{pattern: "^[^\\s~^:?*\\[\\\\]+$"},message:"must match pattern \""+"^[^\\s~^:?*\\[\\\\]+$"+"\"",schema:"^[^\\s~^:?*\\[\\\\]+$",parentSchema:schema39.properties.source.properties.git.properties.ref,data:data22};
+if(!pattern89.test(data22)){
+const err50 = {instancePath:instancePath+"/source/git/ref",schemaPath:"#/properties/source/properties/git/properties/ref/pattern",keyword:"pattern",params:{pattern: "^[^\\s~^:?*\\[\\\\]+$"},message:"must match pattern \""+"^[^\\s~^:?*\\[\\\\]+$"+"\"",schema:"^[^\\s~^:?*\\[\\\\]+$",parentSchema:schema40.properties.source.properties.git.properties.ref,data:data22};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -14270,7 +15165,7 @@ errors++;
 }
 }
 else {
-const err51 = {instancePath:instancePath+"/source/git/ref",schemaPath:"#/properties/source/properties/git/properties/ref/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.source.properties.git.properties.ref.type,parentSchema:schema39.properties.source.properties.git.properties.ref,data:data22};
+const err51 = {instancePath:instancePath+"/source/git/ref",schemaPath:"#/properties/source/properties/git/properties/ref/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.source.properties.git.properties.ref.type,parentSchema:schema40.properties.source.properties.git.properties.ref,data:data22};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -14284,7 +15179,7 @@ if(data20.path !== undefined){
 let data23 = data20.path;
 if(typeof data23 === "string"){
 if(func1(data23) < 1){
-const err52 = {instancePath:instancePath+"/source/git/path",schemaPath:"#/properties/source/properties/git/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.source.properties.git.properties.path,data:data23};
+const err52 = {instancePath:instancePath+"/source/git/path",schemaPath:"#/properties/source/properties/git/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.source.properties.git.properties.path,data:data23};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -14295,7 +15190,7 @@ errors++;
 }
 }
 else {
-const err53 = {instancePath:instancePath+"/source/git/path",schemaPath:"#/properties/source/properties/git/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.source.properties.git.properties.path.type,parentSchema:schema39.properties.source.properties.git.properties.path,data:data23};
+const err53 = {instancePath:instancePath+"/source/git/path",schemaPath:"#/properties/source/properties/git/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.source.properties.git.properties.path.type,parentSchema:schema40.properties.source.properties.git.properties.path,data:data23};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -14309,7 +15204,7 @@ if(data20.interval !== undefined){
 let data24 = data20.interval;
 if(typeof data24 === "string"){
 if(!pattern8.test(data24)){
-const err54 = {instancePath:instancePath+"/source/git/interval",schemaPath:"#/properties/source/properties/git/properties/interval/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(ms|s|m|h|d))+$",parentSchema:schema39.properties.source.properties.git.properties.interval,data:data24};
+const err54 = {instancePath:instancePath+"/source/git/interval",schemaPath:"#/properties/source/properties/git/properties/interval/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(ms|s|m|h|d))+$",parentSchema:schema40.properties.source.properties.git.properties.interval,data:data24};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -14320,7 +15215,7 @@ errors++;
 }
 }
 else {
-const err55 = {instancePath:instancePath+"/source/git/interval",schemaPath:"#/properties/source/properties/git/properties/interval/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.source.properties.git.properties.interval.type,parentSchema:schema39.properties.source.properties.git.properties.interval,data:data24};
+const err55 = {instancePath:instancePath+"/source/git/interval",schemaPath:"#/properties/source/properties/git/properties/interval/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.source.properties.git.properties.interval.type,parentSchema:schema40.properties.source.properties.git.properties.interval,data:data24};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -14337,7 +15232,7 @@ let valid11 = false;
 const _errs64 = errors;
 if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
 if(data25.sshKey === undefined){
-const err56 = {instancePath:instancePath+"/source/git/auth",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/required",keyword:"required",params:{missingProperty: "sshKey"},message:"must have required property '"+"sshKey"+"'",schema:schema39.properties.source.properties.git.properties.auth.anyOf[0].required,parentSchema:schema39.properties.source.properties.git.properties.auth.anyOf[0],data:data25};
+const err56 = {instancePath:instancePath+"/source/git/auth",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/required",keyword:"required",params:{missingProperty: "sshKey"},message:"must have required property '"+"sshKey"+"'",schema:schema40.properties.source.properties.git.properties.auth.anyOf[0].required,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[0],data:data25};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -14348,7 +15243,7 @@ errors++;
 }
 for(const key8 in data25){
 if(!((key8 === "sshKey") || (key8 === "knownHosts"))){
-const err57 = {instancePath:instancePath+"/source/git/auth",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.source.properties.git.properties.auth.anyOf[0],data:data25};
+const err57 = {instancePath:instancePath+"/source/git/auth",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[0],data:data25};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -14362,7 +15257,7 @@ if(data25.sshKey !== undefined){
 let data26 = data25.sshKey;
 if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
 if(data26.fromFile === undefined){
-const err58 = {instancePath:instancePath+"/source/git/auth/sshKey",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/properties/sshKey/required",keyword:"required",params:{missingProperty: "fromFile"},message:"must have required property '"+"fromFile"+"'",schema:schema39.properties.source.properties.git.properties.auth.anyOf[0].properties.sshKey.required,parentSchema:schema39.properties.source.properties.git.properties.auth.anyOf[0].properties.sshKey,data:data26};
+const err58 = {instancePath:instancePath+"/source/git/auth/sshKey",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/properties/sshKey/required",keyword:"required",params:{missingProperty: "fromFile"},message:"must have required property '"+"fromFile"+"'",schema:schema40.properties.source.properties.git.properties.auth.anyOf[0].properties.sshKey.required,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[0].properties.sshKey,data:data26};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -14373,7 +15268,7 @@ errors++;
 }
 for(const key9 in data26){
 if(!(key9 === "fromFile")){
-const err59 = {instancePath:instancePath+"/source/git/auth/sshKey",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/properties/sshKey/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.source.properties.git.properties.auth.anyOf[0].properties.sshKey,data:data26};
+const err59 = {instancePath:instancePath+"/source/git/auth/sshKey",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/properties/sshKey/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[0].properties.sshKey,data:data26};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -14387,7 +15282,7 @@ if(data26.fromFile !== undefined){
 let data27 = data26.fromFile;
 if(typeof data27 === "string"){
 if(func1(data27) < 1){
-const err60 = {instancePath:instancePath+"/source/git/auth/sshKey/fromFile",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/properties/sshKey/properties/fromFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.source.properties.git.properties.auth.anyOf[0].properties.sshKey.properties.fromFile,data:data27};
+const err60 = {instancePath:instancePath+"/source/git/auth/sshKey/fromFile",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/properties/sshKey/properties/fromFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[0].properties.sshKey.properties.fromFile,data:data27};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -14398,7 +15293,7 @@ errors++;
 }
 }
 else {
-const err61 = {instancePath:instancePath+"/source/git/auth/sshKey/fromFile",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/properties/sshKey/properties/fromFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.source.properties.git.properties.auth.anyOf[0].properties.sshKey.properties.fromFile.type,parentSchema:schema39.properties.source.properties.git.properties.auth.anyOf[0].properties.sshKey.properties.fromFile,data:data27};
+const err61 = {instancePath:instancePath+"/source/git/auth/sshKey/fromFile",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/properties/sshKey/properties/fromFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.source.properties.git.properties.auth.anyOf[0].properties.sshKey.properties.fromFile.type,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[0].properties.sshKey.properties.fromFile,data:data27};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -14410,7 +15305,7 @@ errors++;
 }
 }
 else {
-const err62 = {instancePath:instancePath+"/source/git/auth/sshKey",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/properties/sshKey/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.source.properties.git.properties.auth.anyOf[0].properties.sshKey.type,parentSchema:schema39.properties.source.properties.git.properties.auth.anyOf[0].properties.sshKey,data:data26};
+const err62 = {instancePath:instancePath+"/source/git/auth/sshKey",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/properties/sshKey/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.source.properties.git.properties.auth.anyOf[0].properties.sshKey.type,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[0].properties.sshKey,data:data26};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -14424,7 +15319,7 @@ if(data25.knownHosts !== undefined){
 let data28 = data25.knownHosts;
 if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
 if(data28.fromFile === undefined){
-const err63 = {instancePath:instancePath+"/source/git/auth/knownHosts",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/properties/knownHosts/required",keyword:"required",params:{missingProperty: "fromFile"},message:"must have required property '"+"fromFile"+"'",schema:schema39.properties.source.properties.git.properties.auth.anyOf[0].properties.knownHosts.required,parentSchema:schema39.properties.source.properties.git.properties.auth.anyOf[0].properties.knownHosts,data:data28};
+const err63 = {instancePath:instancePath+"/source/git/auth/knownHosts",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/properties/knownHosts/required",keyword:"required",params:{missingProperty: "fromFile"},message:"must have required property '"+"fromFile"+"'",schema:schema40.properties.source.properties.git.properties.auth.anyOf[0].properties.knownHosts.required,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[0].properties.knownHosts,data:data28};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -14435,7 +15330,7 @@ errors++;
 }
 for(const key10 in data28){
 if(!(key10 === "fromFile")){
-const err64 = {instancePath:instancePath+"/source/git/auth/knownHosts",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/properties/knownHosts/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.source.properties.git.properties.auth.anyOf[0].properties.knownHosts,data:data28};
+const err64 = {instancePath:instancePath+"/source/git/auth/knownHosts",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/properties/knownHosts/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[0].properties.knownHosts,data:data28};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -14449,7 +15344,7 @@ if(data28.fromFile !== undefined){
 let data29 = data28.fromFile;
 if(typeof data29 === "string"){
 if(func1(data29) < 1){
-const err65 = {instancePath:instancePath+"/source/git/auth/knownHosts/fromFile",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/properties/knownHosts/properties/fromFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.source.properties.git.properties.auth.anyOf[0].properties.knownHosts.properties.fromFile,data:data29};
+const err65 = {instancePath:instancePath+"/source/git/auth/knownHosts/fromFile",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/properties/knownHosts/properties/fromFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[0].properties.knownHosts.properties.fromFile,data:data29};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -14460,7 +15355,7 @@ errors++;
 }
 }
 else {
-const err66 = {instancePath:instancePath+"/source/git/auth/knownHosts/fromFile",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/properties/knownHosts/properties/fromFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.source.properties.git.properties.auth.anyOf[0].properties.knownHosts.properties.fromFile.type,parentSchema:schema39.properties.source.properties.git.properties.auth.anyOf[0].properties.knownHosts.properties.fromFile,data:data29};
+const err66 = {instancePath:instancePath+"/source/git/auth/knownHosts/fromFile",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/properties/knownHosts/properties/fromFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.source.properties.git.properties.auth.anyOf[0].properties.knownHosts.properties.fromFile.type,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[0].properties.knownHosts.properties.fromFile,data:data29};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -14472,7 +15367,7 @@ errors++;
 }
 }
 else {
-const err67 = {instancePath:instancePath+"/source/git/auth/knownHosts",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/properties/knownHosts/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.source.properties.git.properties.auth.anyOf[0].properties.knownHosts.type,parentSchema:schema39.properties.source.properties.git.properties.auth.anyOf[0].properties.knownHosts,data:data28};
+const err67 = {instancePath:instancePath+"/source/git/auth/knownHosts",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/properties/knownHosts/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.source.properties.git.properties.auth.anyOf[0].properties.knownHosts.type,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[0].properties.knownHosts,data:data28};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -14484,7 +15379,7 @@ errors++;
 }
 }
 else {
-const err68 = {instancePath:instancePath+"/source/git/auth",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.source.properties.git.properties.auth.anyOf[0].type,parentSchema:schema39.properties.source.properties.git.properties.auth.anyOf[0],data:data25};
+const err68 = {instancePath:instancePath+"/source/git/auth",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.source.properties.git.properties.auth.anyOf[0].type,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[0],data:data25};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -14501,7 +15396,7 @@ var props1 = true;
 const _errs77 = errors;
 if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
 if(data25.token === undefined){
-const err69 = {instancePath:instancePath+"/source/git/auth",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/1/required",keyword:"required",params:{missingProperty: "token"},message:"must have required property '"+"token"+"'",schema:schema39.properties.source.properties.git.properties.auth.anyOf[1].required,parentSchema:schema39.properties.source.properties.git.properties.auth.anyOf[1],data:data25};
+const err69 = {instancePath:instancePath+"/source/git/auth",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/1/required",keyword:"required",params:{missingProperty: "token"},message:"must have required property '"+"token"+"'",schema:schema40.properties.source.properties.git.properties.auth.anyOf[1].required,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[1],data:data25};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -14512,7 +15407,7 @@ errors++;
 }
 for(const key11 in data25){
 if(!((key11 === "token") || (key11 === "username"))){
-const err70 = {instancePath:instancePath+"/source/git/auth",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.source.properties.git.properties.auth.anyOf[1],data:data25};
+const err70 = {instancePath:instancePath+"/source/git/auth",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[1],data:data25};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -14526,7 +15421,7 @@ if(data25.token !== undefined){
 let data30 = data25.token;
 if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
 if(data30.fromEnv === undefined){
-const err71 = {instancePath:instancePath+"/source/git/auth/token",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/1/properties/token/required",keyword:"required",params:{missingProperty: "fromEnv"},message:"must have required property '"+"fromEnv"+"'",schema:schema39.properties.source.properties.git.properties.auth.anyOf[1].properties.token.required,parentSchema:schema39.properties.source.properties.git.properties.auth.anyOf[1].properties.token,data:data30};
+const err71 = {instancePath:instancePath+"/source/git/auth/token",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/1/properties/token/required",keyword:"required",params:{missingProperty: "fromEnv"},message:"must have required property '"+"fromEnv"+"'",schema:schema40.properties.source.properties.git.properties.auth.anyOf[1].properties.token.required,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[1].properties.token,data:data30};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -14537,7 +15432,7 @@ errors++;
 }
 for(const key12 in data30){
 if(!(key12 === "fromEnv")){
-const err72 = {instancePath:instancePath+"/source/git/auth/token",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/1/properties/token/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.source.properties.git.properties.auth.anyOf[1].properties.token,data:data30};
+const err72 = {instancePath:instancePath+"/source/git/auth/token",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/1/properties/token/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[1].properties.token,data:data30};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -14551,7 +15446,7 @@ if(data30.fromEnv !== undefined){
 let data31 = data30.fromEnv;
 if(typeof data31 === "string"){
 if(!pattern14.test(data31)){
-const err73 = {instancePath:instancePath+"/source/git/auth/token/fromEnv",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/1/properties/token/properties/fromEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]*$"+"\"",schema:"^[A-Z_][A-Z0-9_]*$",parentSchema:schema39.properties.source.properties.git.properties.auth.anyOf[1].properties.token.properties.fromEnv,data:data31};
+const err73 = {instancePath:instancePath+"/source/git/auth/token/fromEnv",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/1/properties/token/properties/fromEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]*$"+"\"",schema:"^[A-Z_][A-Z0-9_]*$",parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[1].properties.token.properties.fromEnv,data:data31};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -14562,7 +15457,7 @@ errors++;
 }
 }
 else {
-const err74 = {instancePath:instancePath+"/source/git/auth/token/fromEnv",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/1/properties/token/properties/fromEnv/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.source.properties.git.properties.auth.anyOf[1].properties.token.properties.fromEnv.type,parentSchema:schema39.properties.source.properties.git.properties.auth.anyOf[1].properties.token.properties.fromEnv,data:data31};
+const err74 = {instancePath:instancePath+"/source/git/auth/token/fromEnv",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/1/properties/token/properties/fromEnv/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.source.properties.git.properties.auth.anyOf[1].properties.token.properties.fromEnv.type,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[1].properties.token.properties.fromEnv,data:data31};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -14574,7 +15469,7 @@ errors++;
 }
 }
 else {
-const err75 = {instancePath:instancePath+"/source/git/auth/token",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/1/properties/token/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.source.properties.git.properties.auth.anyOf[1].properties.token.type,parentSchema:schema39.properties.source.properties.git.properties.auth.anyOf[1].properties.token,data:data30};
+const err75 = {instancePath:instancePath+"/source/git/auth/token",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/1/properties/token/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.source.properties.git.properties.auth.anyOf[1].properties.token.type,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[1].properties.token,data:data30};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -14588,7 +15483,7 @@ if(data25.username !== undefined){
 let data32 = data25.username;
 if(typeof data32 === "string"){
 if(func1(data32) < 1){
-const err76 = {instancePath:instancePath+"/source/git/auth/username",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/1/properties/username/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.source.properties.git.properties.auth.anyOf[1].properties.username,data:data32};
+const err76 = {instancePath:instancePath+"/source/git/auth/username",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/1/properties/username/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[1].properties.username,data:data32};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -14599,7 +15494,7 @@ errors++;
 }
 }
 else {
-const err77 = {instancePath:instancePath+"/source/git/auth/username",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/1/properties/username/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.source.properties.git.properties.auth.anyOf[1].properties.username.type,parentSchema:schema39.properties.source.properties.git.properties.auth.anyOf[1].properties.username,data:data32};
+const err77 = {instancePath:instancePath+"/source/git/auth/username",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/1/properties/username/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.source.properties.git.properties.auth.anyOf[1].properties.username.type,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[1].properties.username,data:data32};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -14611,7 +15506,7 @@ errors++;
 }
 }
 else {
-const err78 = {instancePath:instancePath+"/source/git/auth",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.source.properties.git.properties.auth.anyOf[1].type,parentSchema:schema39.properties.source.properties.git.properties.auth.anyOf[1],data:data25};
+const err78 = {instancePath:instancePath+"/source/git/auth",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.source.properties.git.properties.auth.anyOf[1].type,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[1],data:data25};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -14628,7 +15523,7 @@ props1 = true;
 }
 }
 if(!valid11){
-const err79 = {instancePath:instancePath+"/source/git/auth",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema39.properties.source.properties.git.properties.auth.anyOf,parentSchema:schema39.properties.source.properties.git.properties.auth,data:data25};
+const err79 = {instancePath:instancePath+"/source/git/auth",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema40.properties.source.properties.git.properties.auth.anyOf,parentSchema:schema40.properties.source.properties.git.properties.auth,data:data25};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -14653,7 +15548,7 @@ if(data20.webhook !== undefined){
 let data33 = data20.webhook;
 if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
 if(data33.secret === undefined){
-const err80 = {instancePath:instancePath+"/source/git/webhook",schemaPath:"#/properties/source/properties/git/properties/webhook/required",keyword:"required",params:{missingProperty: "secret"},message:"must have required property '"+"secret"+"'",schema:schema39.properties.source.properties.git.properties.webhook.required,parentSchema:schema39.properties.source.properties.git.properties.webhook,data:data33};
+const err80 = {instancePath:instancePath+"/source/git/webhook",schemaPath:"#/properties/source/properties/git/properties/webhook/required",keyword:"required",params:{missingProperty: "secret"},message:"must have required property '"+"secret"+"'",schema:schema40.properties.source.properties.git.properties.webhook.required,parentSchema:schema40.properties.source.properties.git.properties.webhook,data:data33};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -14664,7 +15559,7 @@ errors++;
 }
 for(const key13 in data33){
 if(!(key13 === "secret")){
-const err81 = {instancePath:instancePath+"/source/git/webhook",schemaPath:"#/properties/source/properties/git/properties/webhook/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.source.properties.git.properties.webhook,data:data33};
+const err81 = {instancePath:instancePath+"/source/git/webhook",schemaPath:"#/properties/source/properties/git/properties/webhook/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.source.properties.git.properties.webhook,data:data33};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -14681,7 +15576,7 @@ let valid18 = false;
 const _errs92 = errors;
 if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
 if(data34.fromEnv === undefined){
-const err82 = {instancePath:instancePath+"/source/git/webhook/secret",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf/0/required",keyword:"required",params:{missingProperty: "fromEnv"},message:"must have required property '"+"fromEnv"+"'",schema:schema39.properties.source.properties.git.properties.webhook.properties.secret.anyOf[0].required,parentSchema:schema39.properties.source.properties.git.properties.webhook.properties.secret.anyOf[0],data:data34};
+const err82 = {instancePath:instancePath+"/source/git/webhook/secret",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf/0/required",keyword:"required",params:{missingProperty: "fromEnv"},message:"must have required property '"+"fromEnv"+"'",schema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf[0].required,parentSchema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf[0],data:data34};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -14692,7 +15587,7 @@ errors++;
 }
 for(const key14 in data34){
 if(!(key14 === "fromEnv")){
-const err83 = {instancePath:instancePath+"/source/git/webhook/secret",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf/0/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.source.properties.git.properties.webhook.properties.secret.anyOf[0],data:data34};
+const err83 = {instancePath:instancePath+"/source/git/webhook/secret",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf/0/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf[0],data:data34};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -14706,7 +15601,7 @@ if(data34.fromEnv !== undefined){
 let data35 = data34.fromEnv;
 if(typeof data35 === "string"){
 if(!pattern14.test(data35)){
-const err84 = {instancePath:instancePath+"/source/git/webhook/secret/fromEnv",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf/0/properties/fromEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]*$"+"\"",schema:"^[A-Z_][A-Z0-9_]*$",parentSchema:schema39.properties.source.properties.git.properties.webhook.properties.secret.anyOf[0].properties.fromEnv,data:data35};
+const err84 = {instancePath:instancePath+"/source/git/webhook/secret/fromEnv",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf/0/properties/fromEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]*$"+"\"",schema:"^[A-Z_][A-Z0-9_]*$",parentSchema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf[0].properties.fromEnv,data:data35};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -14717,7 +15612,7 @@ errors++;
 }
 }
 else {
-const err85 = {instancePath:instancePath+"/source/git/webhook/secret/fromEnv",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf/0/properties/fromEnv/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.source.properties.git.properties.webhook.properties.secret.anyOf[0].properties.fromEnv.type,parentSchema:schema39.properties.source.properties.git.properties.webhook.properties.secret.anyOf[0].properties.fromEnv,data:data35};
+const err85 = {instancePath:instancePath+"/source/git/webhook/secret/fromEnv",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf/0/properties/fromEnv/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf[0].properties.fromEnv.type,parentSchema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf[0].properties.fromEnv,data:data35};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -14729,7 +15624,7 @@ errors++;
 }
 }
 else {
-const err86 = {instancePath:instancePath+"/source/git/webhook/secret",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.source.properties.git.properties.webhook.properties.secret.anyOf[0].type,parentSchema:schema39.properties.source.properties.git.properties.webhook.properties.secret.anyOf[0],data:data34};
+const err86 = {instancePath:instancePath+"/source/git/webhook/secret",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf[0].type,parentSchema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf[0],data:data34};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -14746,7 +15641,7 @@ var props2 = true;
 const _errs97 = errors;
 if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
 if(data34.fromFile === undefined){
-const err87 = {instancePath:instancePath+"/source/git/webhook/secret",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf/1/required",keyword:"required",params:{missingProperty: "fromFile"},message:"must have required property '"+"fromFile"+"'",schema:schema39.properties.source.properties.git.properties.webhook.properties.secret.anyOf[1].required,parentSchema:schema39.properties.source.properties.git.properties.webhook.properties.secret.anyOf[1],data:data34};
+const err87 = {instancePath:instancePath+"/source/git/webhook/secret",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf/1/required",keyword:"required",params:{missingProperty: "fromFile"},message:"must have required property '"+"fromFile"+"'",schema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf[1].required,parentSchema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf[1],data:data34};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -14757,7 +15652,7 @@ errors++;
 }
 for(const key15 in data34){
 if(!(key15 === "fromFile")){
-const err88 = {instancePath:instancePath+"/source/git/webhook/secret",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.source.properties.git.properties.webhook.properties.secret.anyOf[1],data:data34};
+const err88 = {instancePath:instancePath+"/source/git/webhook/secret",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf[1],data:data34};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -14771,7 +15666,7 @@ if(data34.fromFile !== undefined){
 let data36 = data34.fromFile;
 if(typeof data36 === "string"){
 if(func1(data36) < 1){
-const err89 = {instancePath:instancePath+"/source/git/webhook/secret/fromFile",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf/1/properties/fromFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.source.properties.git.properties.webhook.properties.secret.anyOf[1].properties.fromFile,data:data36};
+const err89 = {instancePath:instancePath+"/source/git/webhook/secret/fromFile",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf/1/properties/fromFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf[1].properties.fromFile,data:data36};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -14782,7 +15677,7 @@ errors++;
 }
 }
 else {
-const err90 = {instancePath:instancePath+"/source/git/webhook/secret/fromFile",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf/1/properties/fromFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.source.properties.git.properties.webhook.properties.secret.anyOf[1].properties.fromFile.type,parentSchema:schema39.properties.source.properties.git.properties.webhook.properties.secret.anyOf[1].properties.fromFile,data:data36};
+const err90 = {instancePath:instancePath+"/source/git/webhook/secret/fromFile",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf/1/properties/fromFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf[1].properties.fromFile.type,parentSchema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf[1].properties.fromFile,data:data36};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -14794,7 +15689,7 @@ errors++;
 }
 }
 else {
-const err91 = {instancePath:instancePath+"/source/git/webhook/secret",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.source.properties.git.properties.webhook.properties.secret.anyOf[1].type,parentSchema:schema39.properties.source.properties.git.properties.webhook.properties.secret.anyOf[1],data:data34};
+const err91 = {instancePath:instancePath+"/source/git/webhook/secret",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf[1].type,parentSchema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf[1],data:data34};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -14811,7 +15706,7 @@ props2 = true;
 }
 }
 if(!valid18){
-const err92 = {instancePath:instancePath+"/source/git/webhook/secret",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema39.properties.source.properties.git.properties.webhook.properties.secret.anyOf,parentSchema:schema39.properties.source.properties.git.properties.webhook.properties.secret,data:data34};
+const err92 = {instancePath:instancePath+"/source/git/webhook/secret",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf,parentSchema:schema40.properties.source.properties.git.properties.webhook.properties.secret,data:data34};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -14834,7 +15729,7 @@ vErrors = null;
 }
 }
 else {
-const err93 = {instancePath:instancePath+"/source/git/webhook",schemaPath:"#/properties/source/properties/git/properties/webhook/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.source.properties.git.properties.webhook.type,parentSchema:schema39.properties.source.properties.git.properties.webhook,data:data33};
+const err93 = {instancePath:instancePath+"/source/git/webhook",schemaPath:"#/properties/source/properties/git/properties/webhook/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.source.properties.git.properties.webhook.type,parentSchema:schema40.properties.source.properties.git.properties.webhook,data:data33};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -14848,7 +15743,7 @@ if(data20.verify !== undefined){
 let data37 = data20.verify;
 if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
 if(data37.allowedSigners === undefined){
-const err94 = {instancePath:instancePath+"/source/git/verify",schemaPath:"#/properties/source/properties/git/properties/verify/required",keyword:"required",params:{missingProperty: "allowedSigners"},message:"must have required property '"+"allowedSigners"+"'",schema:schema39.properties.source.properties.git.properties.verify.required,parentSchema:schema39.properties.source.properties.git.properties.verify,data:data37};
+const err94 = {instancePath:instancePath+"/source/git/verify",schemaPath:"#/properties/source/properties/git/properties/verify/required",keyword:"required",params:{missingProperty: "allowedSigners"},message:"must have required property '"+"allowedSigners"+"'",schema:schema40.properties.source.properties.git.properties.verify.required,parentSchema:schema40.properties.source.properties.git.properties.verify,data:data37};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -14859,7 +15754,7 @@ errors++;
 }
 for(const key16 in data37){
 if(!(key16 === "allowedSigners")){
-const err95 = {instancePath:instancePath+"/source/git/verify",schemaPath:"#/properties/source/properties/git/properties/verify/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.source.properties.git.properties.verify,data:data37};
+const err95 = {instancePath:instancePath+"/source/git/verify",schemaPath:"#/properties/source/properties/git/properties/verify/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.source.properties.git.properties.verify,data:data37};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -14873,7 +15768,7 @@ if(data37.allowedSigners !== undefined){
 let data38 = data37.allowedSigners;
 if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
 if(data38.fromFile === undefined){
-const err96 = {instancePath:instancePath+"/source/git/verify/allowedSigners",schemaPath:"#/properties/source/properties/git/properties/verify/properties/allowedSigners/required",keyword:"required",params:{missingProperty: "fromFile"},message:"must have required property '"+"fromFile"+"'",schema:schema39.properties.source.properties.git.properties.verify.properties.allowedSigners.required,parentSchema:schema39.properties.source.properties.git.properties.verify.properties.allowedSigners,data:data38};
+const err96 = {instancePath:instancePath+"/source/git/verify/allowedSigners",schemaPath:"#/properties/source/properties/git/properties/verify/properties/allowedSigners/required",keyword:"required",params:{missingProperty: "fromFile"},message:"must have required property '"+"fromFile"+"'",schema:schema40.properties.source.properties.git.properties.verify.properties.allowedSigners.required,parentSchema:schema40.properties.source.properties.git.properties.verify.properties.allowedSigners,data:data38};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -14884,7 +15779,7 @@ errors++;
 }
 for(const key17 in data38){
 if(!(key17 === "fromFile")){
-const err97 = {instancePath:instancePath+"/source/git/verify/allowedSigners",schemaPath:"#/properties/source/properties/git/properties/verify/properties/allowedSigners/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.source.properties.git.properties.verify.properties.allowedSigners,data:data38};
+const err97 = {instancePath:instancePath+"/source/git/verify/allowedSigners",schemaPath:"#/properties/source/properties/git/properties/verify/properties/allowedSigners/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.source.properties.git.properties.verify.properties.allowedSigners,data:data38};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -14898,7 +15793,7 @@ if(data38.fromFile !== undefined){
 let data39 = data38.fromFile;
 if(typeof data39 === "string"){
 if(func1(data39) < 1){
-const err98 = {instancePath:instancePath+"/source/git/verify/allowedSigners/fromFile",schemaPath:"#/properties/source/properties/git/properties/verify/properties/allowedSigners/properties/fromFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.source.properties.git.properties.verify.properties.allowedSigners.properties.fromFile,data:data39};
+const err98 = {instancePath:instancePath+"/source/git/verify/allowedSigners/fromFile",schemaPath:"#/properties/source/properties/git/properties/verify/properties/allowedSigners/properties/fromFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.source.properties.git.properties.verify.properties.allowedSigners.properties.fromFile,data:data39};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -14909,7 +15804,7 @@ errors++;
 }
 }
 else {
-const err99 = {instancePath:instancePath+"/source/git/verify/allowedSigners/fromFile",schemaPath:"#/properties/source/properties/git/properties/verify/properties/allowedSigners/properties/fromFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.source.properties.git.properties.verify.properties.allowedSigners.properties.fromFile.type,parentSchema:schema39.properties.source.properties.git.properties.verify.properties.allowedSigners.properties.fromFile,data:data39};
+const err99 = {instancePath:instancePath+"/source/git/verify/allowedSigners/fromFile",schemaPath:"#/properties/source/properties/git/properties/verify/properties/allowedSigners/properties/fromFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.source.properties.git.properties.verify.properties.allowedSigners.properties.fromFile.type,parentSchema:schema40.properties.source.properties.git.properties.verify.properties.allowedSigners.properties.fromFile,data:data39};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -14921,7 +15816,7 @@ errors++;
 }
 }
 else {
-const err100 = {instancePath:instancePath+"/source/git/verify/allowedSigners",schemaPath:"#/properties/source/properties/git/properties/verify/properties/allowedSigners/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.source.properties.git.properties.verify.properties.allowedSigners.type,parentSchema:schema39.properties.source.properties.git.properties.verify.properties.allowedSigners,data:data38};
+const err100 = {instancePath:instancePath+"/source/git/verify/allowedSigners",schemaPath:"#/properties/source/properties/git/properties/verify/properties/allowedSigners/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.source.properties.git.properties.verify.properties.allowedSigners.type,parentSchema:schema40.properties.source.properties.git.properties.verify.properties.allowedSigners,data:data38};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -14933,7 +15828,7 @@ errors++;
 }
 }
 else {
-const err101 = {instancePath:instancePath+"/source/git/verify",schemaPath:"#/properties/source/properties/git/properties/verify/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.source.properties.git.properties.verify.type,parentSchema:schema39.properties.source.properties.git.properties.verify,data:data37};
+const err101 = {instancePath:instancePath+"/source/git/verify",schemaPath:"#/properties/source/properties/git/properties/verify/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.source.properties.git.properties.verify.type,parentSchema:schema40.properties.source.properties.git.properties.verify,data:data37};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -14945,7 +15840,7 @@ errors++;
 }
 }
 else {
-const err102 = {instancePath:instancePath+"/source/git",schemaPath:"#/properties/source/properties/git/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.source.properties.git.type,parentSchema:schema39.properties.source.properties.git,data:data20};
+const err102 = {instancePath:instancePath+"/source/git",schemaPath:"#/properties/source/properties/git/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.source.properties.git.type,parentSchema:schema40.properties.source.properties.git,data:data20};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -14957,7 +15852,7 @@ errors++;
 }
 }
 else {
-const err103 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.source.type,parentSchema:schema39.properties.source,data:data19};
+const err103 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.source.type,parentSchema:schema40.properties.source,data:data19};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -14971,7 +15866,7 @@ if(data.targets !== undefined){
 let data40 = data.targets;
 if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
 if(Object.keys(data40).length < 1){
-const err104 = {instancePath:instancePath+"/targets",schemaPath:"#/properties/targets/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema39.properties.targets,data:data40};
+const err104 = {instancePath:instancePath+"/targets",schemaPath:"#/properties/targets/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema40.properties.targets,data:data40};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -14982,7 +15877,7 @@ errors++;
 }
 for(const key18 in data40){
 if(!(pattern5.test(key18))){
-const err105 = {instancePath:instancePath+"/targets",schemaPath:"#/properties/targets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.targets,data:data40};
+const err105 = {instancePath:instancePath+"/targets",schemaPath:"#/properties/targets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.targets,data:data40};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -14998,7 +15893,7 @@ let data41 = data40[key19];
 if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
 for(const key20 in data41){
 if(!(((((key20 === "livekit") || (key20 === "state")) || (key20 === "specPaths")) || (key20 === "overlays")) || (key20 === "statusDir"))){
-const err106 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"],data:data41};
+const err106 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"],data:data41};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -15013,7 +15908,7 @@ let data42 = data41.livekit;
 if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
 for(const key21 in data42){
 if(!(((key21 === "urlEnv") || (key21 === "apiKeyEnv")) || (key21 === "apiSecretEnv"))){
-const err107 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/livekit",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/livekit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.livekit,data:data42};
+const err107 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/livekit",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/livekit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.livekit,data:data42};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -15027,7 +15922,7 @@ if(data42.urlEnv !== undefined){
 let data43 = data42.urlEnv;
 if(typeof data43 === "string"){
 if(!pattern14.test(data43)){
-const err108 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/livekit/urlEnv",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/livekit/properties/urlEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]*$"+"\"",schema:"^[A-Z_][A-Z0-9_]*$",parentSchema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.livekit.properties.urlEnv,data:data43};
+const err108 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/livekit/urlEnv",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/livekit/properties/urlEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]*$"+"\"",schema:"^[A-Z_][A-Z0-9_]*$",parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.livekit.properties.urlEnv,data:data43};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -15038,7 +15933,7 @@ errors++;
 }
 }
 else {
-const err109 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/livekit/urlEnv",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/livekit/properties/urlEnv/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.livekit.properties.urlEnv.type,parentSchema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.livekit.properties.urlEnv,data:data43};
+const err109 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/livekit/urlEnv",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/livekit/properties/urlEnv/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.livekit.properties.urlEnv.type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.livekit.properties.urlEnv,data:data43};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -15052,7 +15947,7 @@ if(data42.apiKeyEnv !== undefined){
 let data44 = data42.apiKeyEnv;
 if(typeof data44 === "string"){
 if(!pattern14.test(data44)){
-const err110 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/livekit/apiKeyEnv",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/livekit/properties/apiKeyEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]*$"+"\"",schema:"^[A-Z_][A-Z0-9_]*$",parentSchema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.livekit.properties.apiKeyEnv,data:data44};
+const err110 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/livekit/apiKeyEnv",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/livekit/properties/apiKeyEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]*$"+"\"",schema:"^[A-Z_][A-Z0-9_]*$",parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.livekit.properties.apiKeyEnv,data:data44};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -15063,7 +15958,7 @@ errors++;
 }
 }
 else {
-const err111 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/livekit/apiKeyEnv",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/livekit/properties/apiKeyEnv/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.livekit.properties.apiKeyEnv.type,parentSchema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.livekit.properties.apiKeyEnv,data:data44};
+const err111 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/livekit/apiKeyEnv",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/livekit/properties/apiKeyEnv/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.livekit.properties.apiKeyEnv.type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.livekit.properties.apiKeyEnv,data:data44};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -15077,7 +15972,7 @@ if(data42.apiSecretEnv !== undefined){
 let data45 = data42.apiSecretEnv;
 if(typeof data45 === "string"){
 if(!pattern14.test(data45)){
-const err112 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/livekit/apiSecretEnv",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/livekit/properties/apiSecretEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]*$"+"\"",schema:"^[A-Z_][A-Z0-9_]*$",parentSchema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.livekit.properties.apiSecretEnv,data:data45};
+const err112 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/livekit/apiSecretEnv",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/livekit/properties/apiSecretEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]*$"+"\"",schema:"^[A-Z_][A-Z0-9_]*$",parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.livekit.properties.apiSecretEnv,data:data45};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -15088,7 +15983,7 @@ errors++;
 }
 }
 else {
-const err113 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/livekit/apiSecretEnv",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/livekit/properties/apiSecretEnv/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.livekit.properties.apiSecretEnv.type,parentSchema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.livekit.properties.apiSecretEnv,data:data45};
+const err113 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/livekit/apiSecretEnv",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/livekit/properties/apiSecretEnv/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.livekit.properties.apiSecretEnv.type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.livekit.properties.apiSecretEnv,data:data45};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -15100,7 +15995,7 @@ errors++;
 }
 }
 else {
-const err114 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/livekit",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/livekit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.livekit.type,parentSchema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.livekit,data:data42};
+const err114 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/livekit",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/livekit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.livekit.type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.livekit,data:data42};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -15115,7 +16010,7 @@ let data46 = data41.state;
 if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
 for(const key22 in data46){
 if(!(((((key22 === "backend") || (key22 === "dir")) || (key22 === "address")) || (key22 === "keyPrefix")) || (key22 === "password"))){
-const err115 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state,data:data46};
+const err115 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state,data:data46};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -15128,7 +16023,7 @@ errors++;
 if(data46.backend !== undefined){
 let data47 = data46.backend;
 if(!((data47 === "file") || (data47 === "redis"))){
-const err116 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/backend",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/backend/enum",keyword:"enum",params:{allowedValues: schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.backend.enum},message:"must be equal to one of the allowed values",schema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.backend.enum,parentSchema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.backend,data:data47};
+const err116 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/backend",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/backend/enum",keyword:"enum",params:{allowedValues: schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.backend.enum},message:"must be equal to one of the allowed values",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.backend.enum,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.backend,data:data47};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -15142,7 +16037,7 @@ if(data46.dir !== undefined){
 let data48 = data46.dir;
 if(typeof data48 === "string"){
 if(func1(data48) < 1){
-const err117 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/dir",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/dir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.dir,data:data48};
+const err117 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/dir",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/dir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.dir,data:data48};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -15153,7 +16048,7 @@ errors++;
 }
 }
 else {
-const err118 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/dir",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/dir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.dir.type,parentSchema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.dir,data:data48};
+const err118 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/dir",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/dir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.dir.type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.dir,data:data48};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -15167,7 +16062,7 @@ if(data46.address !== undefined){
 let data49 = data46.address;
 if(typeof data49 === "string"){
 if(func1(data49) < 1){
-const err119 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/address",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/address/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.address,data:data49};
+const err119 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/address",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/address/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.address,data:data49};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -15178,7 +16073,7 @@ errors++;
 }
 }
 else {
-const err120 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/address",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.address.type,parentSchema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.address,data:data49};
+const err120 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/address",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.address.type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.address,data:data49};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -15191,7 +16086,7 @@ errors++;
 if(data46.keyPrefix !== undefined){
 let data50 = data46.keyPrefix;
 if(typeof data50 !== "string"){
-const err121 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/keyPrefix",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/keyPrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.keyPrefix.type,parentSchema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.keyPrefix,data:data50};
+const err121 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/keyPrefix",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/keyPrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.keyPrefix.type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.keyPrefix,data:data50};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -15208,7 +16103,7 @@ let valid27 = false;
 const _errs137 = errors;
 if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
 if(data51.fromEnv === undefined){
-const err122 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/password",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/password/anyOf/0/required",keyword:"required",params:{missingProperty: "fromEnv"},message:"must have required property '"+"fromEnv"+"'",schema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[0].required,parentSchema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[0],data:data51};
+const err122 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/password",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/password/anyOf/0/required",keyword:"required",params:{missingProperty: "fromEnv"},message:"must have required property '"+"fromEnv"+"'",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[0].required,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[0],data:data51};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -15219,7 +16114,7 @@ errors++;
 }
 for(const key23 in data51){
 if(!(key23 === "fromEnv")){
-const err123 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/password",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/password/anyOf/0/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[0],data:data51};
+const err123 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/password",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/password/anyOf/0/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[0],data:data51};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -15233,7 +16128,7 @@ if(data51.fromEnv !== undefined){
 let data52 = data51.fromEnv;
 if(typeof data52 === "string"){
 if(!pattern14.test(data52)){
-const err124 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/password/fromEnv",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/password/anyOf/0/properties/fromEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]*$"+"\"",schema:"^[A-Z_][A-Z0-9_]*$",parentSchema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[0].properties.fromEnv,data:data52};
+const err124 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/password/fromEnv",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/password/anyOf/0/properties/fromEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]*$"+"\"",schema:"^[A-Z_][A-Z0-9_]*$",parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[0].properties.fromEnv,data:data52};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -15244,7 +16139,7 @@ errors++;
 }
 }
 else {
-const err125 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/password/fromEnv",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/password/anyOf/0/properties/fromEnv/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[0].properties.fromEnv.type,parentSchema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[0].properties.fromEnv,data:data52};
+const err125 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/password/fromEnv",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/password/anyOf/0/properties/fromEnv/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[0].properties.fromEnv.type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[0].properties.fromEnv,data:data52};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -15256,7 +16151,7 @@ errors++;
 }
 }
 else {
-const err126 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/password",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/password/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[0].type,parentSchema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[0],data:data51};
+const err126 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/password",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/password/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[0].type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[0],data:data51};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -15273,7 +16168,7 @@ var props3 = true;
 const _errs142 = errors;
 if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
 if(data51.fromFile === undefined){
-const err127 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/password",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/password/anyOf/1/required",keyword:"required",params:{missingProperty: "fromFile"},message:"must have required property '"+"fromFile"+"'",schema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[1].required,parentSchema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[1],data:data51};
+const err127 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/password",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/password/anyOf/1/required",keyword:"required",params:{missingProperty: "fromFile"},message:"must have required property '"+"fromFile"+"'",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[1].required,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[1],data:data51};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -15284,7 +16179,7 @@ errors++;
 }
 for(const key24 in data51){
 if(!(key24 === "fromFile")){
-const err128 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/password",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/password/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[1],data:data51};
+const err128 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/password",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/password/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[1],data:data51};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -15298,7 +16193,7 @@ if(data51.fromFile !== undefined){
 let data53 = data51.fromFile;
 if(typeof data53 === "string"){
 if(func1(data53) < 1){
-const err129 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/password/fromFile",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/password/anyOf/1/properties/fromFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[1].properties.fromFile,data:data53};
+const err129 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/password/fromFile",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/password/anyOf/1/properties/fromFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[1].properties.fromFile,data:data53};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -15309,7 +16204,7 @@ errors++;
 }
 }
 else {
-const err130 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/password/fromFile",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/password/anyOf/1/properties/fromFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[1].properties.fromFile.type,parentSchema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[1].properties.fromFile,data:data53};
+const err130 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/password/fromFile",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/password/anyOf/1/properties/fromFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[1].properties.fromFile.type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[1].properties.fromFile,data:data53};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -15321,7 +16216,7 @@ errors++;
 }
 }
 else {
-const err131 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/password",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/password/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[1].type,parentSchema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[1],data:data51};
+const err131 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/password",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/password/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[1].type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[1],data:data51};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -15338,7 +16233,7 @@ props3 = true;
 }
 }
 if(!valid27){
-const err132 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/password",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/password/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf,parentSchema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password,data:data51};
+const err132 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/password",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/password/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password,data:data51};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -15361,7 +16256,7 @@ vErrors = null;
 }
 }
 else {
-const err133 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.type,parentSchema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state,data:data46};
+const err133 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state,data:data46};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -15379,7 +16274,7 @@ for(let i1=0; i1<len1; i1++){
 let data55 = data54[i1];
 if(typeof data55 === "string"){
 if(func1(data55) < 1){
-const err134 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/specPaths/" + i1,schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/specPaths/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.specPaths.items,data:data55};
+const err134 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/specPaths/" + i1,schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/specPaths/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.specPaths.items,data:data55};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -15390,7 +16285,7 @@ errors++;
 }
 }
 else {
-const err135 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/specPaths/" + i1,schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/specPaths/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.specPaths.items.type,parentSchema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.specPaths.items,data:data55};
+const err135 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/specPaths/" + i1,schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/specPaths/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.specPaths.items.type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.specPaths.items,data:data55};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -15402,7 +16297,7 @@ errors++;
 }
 }
 else {
-const err136 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/specPaths",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/specPaths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.specPaths.type,parentSchema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.specPaths,data:data54};
+const err136 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/specPaths",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/specPaths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.specPaths.type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.specPaths,data:data54};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -15420,7 +16315,7 @@ for(let i2=0; i2<len2; i2++){
 let data57 = data56[i2];
 if(typeof data57 === "string"){
 if(func1(data57) < 1){
-const err137 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/overlays/" + i2,schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/overlays/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.overlays.items,data:data57};
+const err137 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/overlays/" + i2,schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/overlays/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.overlays.items,data:data57};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -15431,7 +16326,7 @@ errors++;
 }
 }
 else {
-const err138 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/overlays/" + i2,schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/overlays/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.overlays.items.type,parentSchema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.overlays.items,data:data57};
+const err138 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/overlays/" + i2,schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/overlays/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.overlays.items.type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.overlays.items,data:data57};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -15443,7 +16338,7 @@ errors++;
 }
 }
 else {
-const err139 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/overlays",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/overlays/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.overlays.type,parentSchema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.overlays,data:data56};
+const err139 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/overlays",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/overlays/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.overlays.type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.overlays,data:data56};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -15457,7 +16352,7 @@ if(data41.statusDir !== undefined){
 let data58 = data41.statusDir;
 if(typeof data58 === "string"){
 if(func1(data58) < 1){
-const err140 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/statusDir",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/statusDir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.statusDir,data:data58};
+const err140 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/statusDir",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/statusDir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.statusDir,data:data58};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -15468,7 +16363,7 @@ errors++;
 }
 }
 else {
-const err141 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/statusDir",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/statusDir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.statusDir.type,parentSchema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.statusDir,data:data58};
+const err141 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/statusDir",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/statusDir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.statusDir.type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.statusDir,data:data58};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -15480,7 +16375,7 @@ errors++;
 }
 }
 else {
-const err142 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].type,parentSchema:schema39.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"],data:data41};
+const err142 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"],data:data41};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -15493,7 +16388,7 @@ errors++;
 }
 }
 else {
-const err143 = {instancePath:instancePath+"/targets",schemaPath:"#/properties/targets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.targets.type,parentSchema:schema39.properties.targets,data:data40};
+const err143 = {instancePath:instancePath+"/targets",schemaPath:"#/properties/targets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.targets.type,parentSchema:schema40.properties.targets,data:data40};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -15505,7 +16400,7 @@ errors++;
 }
 }
 else {
-const err144 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.type,parentSchema:schema39,data};
+const err144 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.type,parentSchema:schema40,data};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -15514,8 +16409,8 @@ vErrors.push(err144);
 }
 errors++;
 }
-validate28.errors = vErrors;
+validate29.errors = vErrors;
 return errors === 0;
 }
-validate28.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate29.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 

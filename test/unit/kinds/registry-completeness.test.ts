@@ -25,6 +25,7 @@ const CONVERGENCE_TESTS: Record<string, string> = {
   SIPOutboundTrunk: 'test/unit/persistent/apply-cycle.test.ts',
   SIPDispatchRule: 'test/unit/persistent/apply-cycle.test.ts',
   Ingress: 'test/unit/persistent/apply-cycle.test.ts',
+  AgentPolicy: 'test/unit/agents/apply-then-plan.test.ts',
 };
 
 /** Folders under src/kinds that hold shared code, not a kind. */
