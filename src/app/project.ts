@@ -9,7 +9,7 @@ import { desiredRoomFromSpec } from '../kinds/room/from-spec.ts';
 import { CONFIG_FILE, loadConfig, type ConfigResult } from '../spec/config.ts';
 import type { ProjectConfig, TargetConfig } from '../spec/config-schema.ts';
 import { configForTarget, DEFAULT_TARGET, selectTarget } from '../spec/config-targets.ts';
-import { loadSpecs } from '../spec/load.ts';
+import { createSpecLoadCache, loadSpecs, type SpecLoadCache } from '../spec/load.ts';
 import type { LoadedRoom, LoadedSpec } from '../spec/types.ts';
 
 export interface Project {
@@ -47,13 +47,16 @@ export async function loadAllTargets(opts: Omit<ProjectOptions, 'target'>): Prom
   const explicit =
     opts.configFile !== undefined && opts.configFile !== CONFIG_FILE ? opts.configFile : undefined;
   const cfg = await loadConfig(opts.cwd, explicit);
-  return Promise.all(cfg.config.targets.map((t) => projectForTarget(opts, cfg, t)));
+  // One cache for the run: the base every target shares is read, parsed and checked once.
+  const cache = createSpecLoadCache();
+  return Promise.all(cfg.config.targets.map((t) => projectForTarget(opts, cfg, t, cache)));
 }
 
 async function projectForTarget(
   opts: ProjectOptions,
   cfg: ConfigResult,
   target: TargetConfig,
+  cache?: SpecLoadCache,
 ): Promise<Project> {
   const paths = opts.paths && opts.paths.length > 0 ? opts.paths : target.specPaths;
   const loaded = await loadSpecs(paths, {
@@ -63,6 +66,7 @@ async function projectForTarget(
     target: cfg.config.declaredTargets ? target.name : DEFAULT_TARGET,
     knownTargets: cfg.config.targets.map((t) => t.name),
     overlays: target.overlays,
+    ...(cache ? { cache } : {}),
   });
   const specs = loaded.specs;
   return {

@@ -113,6 +113,57 @@ export interface TargetLoadOptions extends LoadOptions {
   knownTargets?: readonly string[];
   /** The target's overlay directories, applied in order. */
   overlays?: readonly string[];
+  /**
+   * Shared by the targets of one run (`--all-targets`): the base is read and parsed once, and a
+   * document no overlay patched is schema-checked once for every target.
+   */
+  cache?: SpecLoadCache;
+}
+
+export interface SpecLoadCache {
+  parsed: Map<string, Promise<ParsedPaths>>;
+  checked: WeakMap<RawDocument, { specs: LoadedSpec[]; diagnostics: Diagnostic[] }>;
+}
+
+interface ParsedPaths {
+  read: Awaited<ReturnType<typeof readSpecFiles>>;
+  parsed: ReturnType<typeof parseSources>;
+}
+
+export function createSpecLoadCache(): SpecLoadCache {
+  return { parsed: new Map(), checked: new WeakMap() };
+}
+
+function readParsed(
+  paths: readonly string[],
+  cwd: string,
+  cache: SpecLoadCache | undefined,
+): Promise<ParsedPaths> {
+  const load = async (): Promise<ParsedPaths> => {
+    const read = await readSpecFiles(paths, cwd);
+    return { read, parsed: parseSources(read.sources) };
+  };
+  if (cache === undefined) return load();
+  const key = JSON.stringify(paths);
+  let found = cache.parsed.get(key);
+  if (found === undefined) cache.parsed.set(key, (found = load()));
+  return found;
+}
+
+function checkCached(
+  documents: readonly RawDocument[],
+  cache: SpecLoadCache | undefined,
+): { specs: LoadedSpec[]; diagnostics: Diagnostic[] } {
+  if (cache === undefined) return checkDocuments(documents);
+  const specs: LoadedSpec[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const d of documents) {
+    let one = cache.checked.get(d);
+    if (one === undefined) cache.checked.set(d, (one = checkDocuments([d])));
+    specs.push(...one.specs);
+    diagnostics.push(...one.diagnostics);
+  }
+  return { specs, diagnostics };
 }
 
 /**
@@ -125,15 +176,15 @@ export async function loadSpecs(
 ): Promise<LoadResult> {
   const target = opts.target ?? DEFAULT_TARGET;
   const overlays = opts.overlays ?? [];
-  const [read, ...overlayReads] = await Promise.all([
-    readSpecFiles(paths, opts.cwd),
-    ...overlays.map((o) => readSpecFiles([o], opts.cwd)),
+  const [{ read, parsed: base }, ...overlayLoads] = await Promise.all([
+    readParsed(paths, opts.cwd, opts.cache),
+    ...overlays.map((o) => readParsed([o], opts.cwd, undefined)),
   ]);
-  const base = parseSources(read.sources);
-  const overlayParsed = overlayReads.map((r) => parseSources(r.sources));
+  const overlayReads = overlayLoads.map((l) => l.read);
+  const overlayParsed = overlayLoads.map((l) => l.parsed);
   const overlayDocs = overlayParsed.flatMap((p) => p.documents);
   const composed = composeTarget(target, base.documents, overlayDocs);
-  const checked = checkDocuments(composed);
+  const checked = checkCached(composed, opts.cache);
   const diagnostics = [
     ...read.diagnostics,
     ...base.diagnostics,

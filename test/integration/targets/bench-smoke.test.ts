@@ -16,7 +16,7 @@ describe('bench/plan-all-targets.ts --smoke', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
-      /^plan --all-targets: 3 targets x 5 rooms \(one server\), median of 1$/m,
+      /^plan --all-targets: 3 targets x 5 rooms \(a server each\), median of 1$/m,
     );
     for (const t of ['eu', 'us', 'ap'])
       expect(r.stdout).toMatch(new RegExp(`plan --target ${t}: \\d+ ms`));

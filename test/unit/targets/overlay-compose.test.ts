@@ -193,6 +193,21 @@ spec: { maxParticipants: 20 }
     );
   });
 
+  it('--all-targets reads and checks the shared base once: unpatched specs are the same objects', async () => {
+    const cwd = await workspace({
+      'livekit-gitops.yaml': CONFIG,
+      'rooms/base.yaml': BASE.replace(/\n {2}targets: \[prod\]/, ''),
+      'targets/staging/lobby.yaml':
+        'kind: Room\nmetadata: { name: lobby }\nspec: { maxParticipants: 3 }\n',
+      'targets/prod/empty.yaml': '# nothing\n',
+    });
+    const [staging, prod] = await loadAllTargets({ cwd, env: {} });
+    const find = (p: typeof staging, name: string) => p!.specs.find((s) => s.name === name);
+    expect(find(staging, 'prod-only')).toBe(find(prod, 'prod-only'));
+    expect(find(staging, 'lobby')).not.toBe(find(prod, 'lobby'));
+    expect(find(prod, 'lobby')?.spec).toMatchObject({ maxParticipants: 10 });
+  });
+
   it('patchSets: a path the patch sets, deletes or replaces wholesale', () => {
     const patch = { spec: { a: 1, b: null, c: [1] } };
     expect(patchSets(patch, ['spec', 'a'])).toBe(true);
