@@ -1,4 +1,4 @@
-import { Room } from '@livekit/rtc-node';
+import type { Room } from '@livekit/rtc-node';
 import { ParticipantInfo_Kind } from '@livekit/protocol';
 import { AgentDispatchClient } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
