@@ -151,6 +151,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
         now: o.now,
         registry: metrics.registry,
         status,
+        active: () => queue !== undefined && !stopping,
         applied: async () => {
           await sources.reload();
           markCommits();

@@ -45,6 +45,8 @@ export interface DaemonGitDeps {
   now: () => Date;
   registry: Registry;
   status: StatusStore;
+  /** True once this daemon holds the lock (a standby's push hook answers 503). */
+  active: () => boolean;
   /** After a switch: reload the specs and reconcile what changed. */
   applied(commit: AppliedCommit): Promise<void>;
 }
@@ -74,6 +76,7 @@ export async function attachGitSource(s: DaemonGitSettings, d: DaemonGitDeps): P
     hooks[GIT_HOOK_PATH] = createPushHook({
       secret: s.webhookSecret,
       ref: fullRef(s.config.ref),
+      active: d.active,
       trigger: (after) => {
         d.log.info({ source: 'git', after: after ?? null }, 'push webhook; fetching');
         void source.sync('webhook');

@@ -58,7 +58,7 @@ export function createGitMetrics(registry: Registry): GitMetrics {
     }),
     hooks: new Counter({
       name: 'livekit_gitops_git_hook_requests_total',
-      help: 'POST /hooks/git requests by outcome (accepted, ignored, bad_signature, bad_payload).',
+      help: 'POST /hooks/git requests by outcome (accepted, ignored, bad_signature, bad_payload, standby).',
       labelNames: ['outcome'] as const,
       registers,
     }),

@@ -11,8 +11,10 @@ export interface PushHookOptions {
   /** The full ref that triggers (`refs/heads/main`). */
   ref: string;
   trigger(after: string | undefined): void;
+  /** False while standing by for the lock: the active daemon owns the checkouts. */
+  active: () => boolean;
   /** For metrics and logs: accepted, ignored, or why it was refused. */
-  outcome(outcome: 'accepted' | 'ignored' | 'bad_signature' | 'bad_payload'): void;
+  outcome(outcome: 'accepted' | 'ignored' | 'bad_signature' | 'bad_payload' | 'standby'): void;
 }
 
 type HookHeaders = Parameters<HookHandler>[1];
@@ -69,6 +71,10 @@ export function createPushHook(o: PushHookOptions): HookHandler {
     if (event !== 'push' || payload.ref !== o.ref) {
       o.outcome('ignored');
       return reply(202, `ignored: not a push to ${o.ref}`);
+    }
+    if (!o.active()) {
+      o.outcome('standby');
+      return reply(503, 'standing by for the lock');
     }
     o.outcome('accepted');
     o.trigger(typeof payload.after === 'string' ? payload.after : undefined);

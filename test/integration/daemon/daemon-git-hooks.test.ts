@@ -86,13 +86,21 @@ describe('daemon: git source push webhook and signed commits', () => {
       async () => (await readDaemonStatus(ws))?.git?.applied?.sha === second,
     );
 
+    // A second daemon on the same state stands by: its push hook refuses to fetch.
+    const standby = await startDaemonChild(ws, env, ['--interval', '1h'], {
+      GIT_TOKEN: TOKEN,
+      GIT_HOOK_SECRET: HOOK_SECRET,
+    });
+    running.push(standby);
+    expect((await pushHook(standby.base, push)).status).toBe(503);
+
     // No credential anywhere: logs, status files, metrics.
     const b64 = Buffer.from(`x-access-token:${TOKEN}`).toString('base64');
     const files = await statusTexts(ws);
     const metrics = await (await fetch(`${d.base}/metrics`)).text();
     const cli = await runCli(['status', '--format', 'json'], { cwd: ws, env: liveKitCliEnv(env) });
     expect(JSON.parse(cli.stdout)).toMatchObject({ daemon: { git: { applied: { sha: second } } } });
-    for (const text of [d.logs(), metrics, cli.stdout, cli.stderr, ...files]) {
+    for (const text of [d.logs(), standby.logs(), metrics, cli.stdout, cli.stderr, ...files]) {
       expect(text).not.toContain(TOKEN);
       expect(text).not.toContain(HOOK_SECRET);
       expect(text).not.toContain(b64);

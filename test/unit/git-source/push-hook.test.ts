@@ -8,12 +8,13 @@ function sign(body: string, secret = SECRET): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
-function hook() {
+function hook(active = true) {
   const triggered: (string | undefined)[] = [];
   const outcomes: string[] = [];
   const handle = createPushHook({
     secret: SECRET,
     ref: 'refs/heads/main',
+    active: () => active,
     trigger: (after) => triggered.push(after),
     outcome: (o) => outcomes.push(o),
   });
@@ -86,5 +87,13 @@ describe('push webhook', () => {
       'accepted',
       'accepted',
     ]);
+  });
+
+  it('a standby daemon answers 503 to a valid push and fetches nothing', async () => {
+    const h = hook(false);
+    const push = JSON.stringify({ ref: 'refs/heads/main', after: 'abc' });
+    expect((await h.handle(push, { 'x-hub-signature-256': sign(push) })).status).toBe(503);
+    expect(h.triggered).toEqual([]);
+    expect(h.outcomes).toEqual(['standby']);
   });
 });
