@@ -5,8 +5,8 @@
  *  - memory: RSS and heap after the first full reconcile of a repository of 5,000 specs, against
  *    the same specs from a local directory.
  *
- *   node bench/git-source.ts           20 pushes, 5,000 specs (100 files of 50)
- *   node bench/git-source.ts --smoke   3 pushes, 50 specs (the test suite runs this)
+ *   node bench/git-source.ts [pushes] [specs]   default 20 pushes, 5,000 specs (100 files of 50)
+ *   node bench/git-source.ts --smoke            3 pushes, 50 specs (the test suite runs this)
  *
  * Uses LIVEKIT_URL / LIVEKIT_API_KEY / LIVEKIT_API_SECRET when set, else starts its own server.
  * The last line is `RESULT {json}`.
@@ -14,10 +14,10 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { makeWorkspace, roomYaml } from '../test/harness/cli.ts';
 import { makeGitOrigin } from '../test/harness/git-origin.ts';
 import { startLiveKit } from '../test/harness/livekit-server.ts';
+import { sizeArg } from './smoke.ts';
 import {
   metricValue,
   serverPort,
@@ -27,15 +27,8 @@ import {
   type Server,
 } from '../test/integration/daemon/daemon-process.ts';
 
-const { values: opts } = parseArgs({
-  options: {
-    smoke: { type: 'boolean', default: false },
-    pushes: { type: 'string' },
-    specs: { type: 'string' },
-  },
-});
-const pushes = Number(opts.pushes ?? (opts.smoke ? 3 : 20));
-const specCount = Number(opts.specs ?? (opts.smoke ? 50 : 5000));
+const pushes = sizeArg(0, 20, 3);
+const specCount = sizeArg(1, 5000, 50);
 const SECRET = randomBytes(16).toString('hex');
 const run = randomBytes(3).toString('hex');
 

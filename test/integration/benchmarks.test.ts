@@ -43,5 +43,15 @@ describe('benchmarks in smoke mode', () => {
       for (const section of ['plan', 'startup', 'webhooks'])
         expect(result[section]).toHaveLength(section === 'startup' ? 3 : 1);
     }
+    if (file === 'git-source.ts') {
+      const line = r.stdout.split('\n').find((l) => l.startsWith('RESULT '));
+      const result = JSON.parse(line?.slice(7) ?? '{}') as {
+        latency?: { pushes: number; gitWebhook: { p50Ms: number } };
+        memory?: { specs: number; git: { rssMiB: number } };
+      };
+      expect(result.latency?.pushes).toBe(3);
+      expect(result.latency?.gitWebhook.p50Ms).toBeGreaterThan(0);
+      expect(result.memory?.git.rssMiB).toBeGreaterThan(0);
+    }
   });
 });
