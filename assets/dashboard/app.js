@@ -138,7 +138,8 @@ function roomRow(room) {
       el(
         'span',
         { class: 'reason' },
-        `${room.declared ? 'declared' : 'not declared'}, ${room.live ? 'live' : 'not live'}`,
+        `${room.declared ? 'declared' : 'not declared'}, ${room.live ? 'live' : 'not live'}` +
+          (room.specCommit ? `, spec from ${commitText(room.specCommit)}` : ''),
       ),
     ),
     condition(room, 'Synced'),
@@ -184,9 +185,40 @@ function daemonPanel(s) {
     el('dd', {}, el('span', { class: `badge ${statusClass(d.livekitUp)}` }, up)),
     el('dt', {}, 'Last full reconcile'),
     el('dd', { id: 'last-resync' }, resync),
+    ...gitRows(d.git),
     el('dt', {}, 'Updated'),
     el('dd', {}, time(s.generatedAt)),
   );
+}
+
+function commitText(c) {
+  return `${c.sha.slice(0, 12)} "${c.subject}" by ${c.author}`;
+}
+
+/** The git source's applied, fetched and refused commits (absent without a git source). */
+function gitRows(git) {
+  if (!git) return [];
+  const rows = [
+    el('dt', {}, 'Git commit'),
+    el(
+      'dd',
+      { id: 'git-applied' },
+      git.applied ? `${commitText(git.applied)}, since ${time(git.applied.since)}` : 'none yet',
+    ),
+  ];
+  if (git.fetched && git.fetched.sha !== git.applied?.sha) {
+    rows.push(el('dt', {}, 'Fetched'), el('dd', {}, commitText(git.fetched)));
+  }
+  if (git.rejected) {
+    rows.push(
+      el('dt', {}, 'Refused'),
+      el('dd', { class: 'bad' }, `${commitText(git.rejected)} (${git.rejected.reason})`),
+    );
+  }
+  if (git.lastFetch?.result === 'error') {
+    rows.push(el('dt', {}, 'Fetch'), el('dd', { class: 'bad' }, git.lastFetch.message ?? 'failed'));
+  }
+  return rows;
 }
 
 function specErrors(list) {

@@ -81,6 +81,7 @@ export function buildDashboardHead(i: DashboardInput): DashboardHead {
       specHash: d.specHash,
       specErrors: d.specErrors,
       lastFullResync: d.lastFullResync,
+      ...(d.git ? { git: d.git } : {}),
       updatedAt: d.updatedAt,
     },
     // The lock id is what `state unlock ID --force` takes: not for a read-only page.

@@ -34,4 +34,37 @@ describe('dashboard snapshot', () => {
     expect(JSON.stringify(snap)).not.toMatch(/LOCK-ID|seenEventIds|hunter2/);
     expect(snap.roomCount).toBe(2);
   });
+
+  it('carries the git source block and each room spec commit, scrubbed', () => {
+    const room = emptyRoomStatus('town-hall', T);
+    room.specCommit = {
+      sha: 'a'.repeat(40),
+      author: 'Ada',
+      time: T,
+      subject: 'Add',
+      specHash: 'h',
+    };
+    const daemon = emptyDaemonStatus(42, T);
+    const commit = { sha: 'b'.repeat(40), author: 'Ada', time: T, subject: 'Bump' };
+    daemon.git = {
+      url: 'https://git.example.com/org/rooms.git',
+      ref: 'refs/heads/main',
+      path: 'rooms',
+      fetched: { ...commit, at: T },
+      applied: { ...commit, since: T },
+      rejected: null,
+      lastFetch: { time: T, result: 'error', message: 'fatal: token tok-secret refused' },
+    };
+    const snap = buildDashboardSnapshot({
+      rooms: [room],
+      daemon,
+      lock: undefined,
+      now: T,
+      toolVersion: '1.2.3',
+      secretValues: ['tok-secret'],
+    });
+    expect(snap.daemon.git?.applied?.sha).toBe(commit.sha);
+    expect(snap.rooms[0]?.specCommit?.sha).toBe('a'.repeat(40));
+    expect(JSON.stringify(snap)).not.toContain('tok-secret');
+  });
 });
