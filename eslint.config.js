@@ -2,6 +2,30 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** Only src/adapters/livekit talks to LiveKit's SDK. */
+const SDK_PATHS = [
+  {
+    name: 'livekit-server-sdk',
+    message: 'Only src/adapters/livekit may import livekit-server-sdk.',
+  },
+];
+const SDK_PATTERNS = [
+  {
+    group: ['@livekit/protocol'],
+    message: 'Only src/adapters/livekit may import @livekit/protocol.',
+  },
+];
+/**
+ * The pipeline (src/app, src/kinds, src/daemon) reads neither the environment nor files: the CLI
+ * and the daemon's entry resolve them once and hand an env and a secret resolver down.
+ */
+const BOUNDARY_MESSAGE =
+  'read once at the boundary (src/cli) and handed down: src/app, src/kinds and src/daemon read no environment and no files.';
+const FS_PATHS = ['fs', 'node:fs', 'fs/promises', 'node:fs/promises'].map((name) => ({
+  name,
+  message: `Files are ${BOUNDARY_MESSAGE}`,
+}));
+
 export default tseslint.config(
   {
     ignores: [
@@ -27,23 +51,7 @@ export default tseslint.config(
       '@typescript-eslint/explicit-module-boundary-types': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       'no-console': 'error',
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            {
-              name: 'livekit-server-sdk',
-              message: 'Only src/adapters/livekit may import livekit-server-sdk.',
-            },
-          ],
-          patterns: [
-            {
-              group: ['@livekit/protocol'],
-              message: 'Only src/adapters/livekit may import @livekit/protocol.',
-            },
-          ],
-        },
-      ],
+      'no-restricted-imports': ['error', { paths: SDK_PATHS, patterns: SDK_PATTERNS }],
     },
   },
   {
@@ -65,6 +73,22 @@ export default tseslint.config(
             },
           ],
         },
+      ],
+    },
+  },
+  {
+    files: ['src/app/**', 'src/kinds/**', 'src/daemon/**'],
+    // The git source keeps a checkout cache on disk and runs git: an adapter, exempt until it
+    // moves under src/adapters.
+    ignores: ['src/daemon/git-source/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [...SDK_PATHS, ...FS_PATHS], patterns: SDK_PATTERNS },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: `The environment is ${BOUNDARY_MESSAGE}` },
       ],
     },
   },

@@ -21,6 +21,7 @@ import { planLive } from '../src/app/plan-run.ts';
 import { collect, spawnCli } from '../test/harness/cli.ts';
 import { startLiveKit } from '../test/harness/livekit-server.ts';
 import { SMOKE } from './smoke.ts';
+import { boundarySecrets } from '../src/spec/secrets.ts';
 
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 16);
 const sizes = process.argv
@@ -85,6 +86,7 @@ async function engineApply(dir: string): Promise<{ planMs: number; applyMs: numb
       now: new Date(),
       prune: false,
       toolVersion: 'bench',
+      secrets: boundarySecrets(process.env),
     });
     const planMs = ms(t);
     const report = await applyPlan({
@@ -94,6 +96,7 @@ async function engineApply(dir: string): Promise<{ planMs: number; applyMs: numb
       settled: live.state,
       concurrency: CONCURRENCY,
       now: () => new Date(),
+      secrets: boundarySecrets(process.env),
     });
     const failed = report.outcomes.filter((o) => !o.ok).length;
     if (failed > 0) throw new Error(`${failed} actions failed`);
@@ -117,6 +120,7 @@ async function enginePlan(dir: string): Promise<number> {
       now: new Date(),
       prune: false,
       toolVersion: 'bench',
+      secrets: boundarySecrets(process.env),
     });
     if (live.plan.changes.length !== 0) throw new Error('expected no changes');
     return ms(t);

@@ -11,7 +11,7 @@ import { batchedUpdates } from '../engine/batched-updates.ts';
 import { executeChanges } from '../engine/executor.ts';
 import { executeChange, recordChangeFailure, type StateEffect } from '../kinds/execute.ts';
 import { applyPhase, kindModule } from '../kinds/index.ts';
-import type { Env } from '../kinds/kind.ts';
+import type { Secrets } from '../spec/secrets.ts';
 
 export type ChangeOutcome =
   | { ok: true; change: ResourceChange; effect: StateEffect }
@@ -32,12 +32,13 @@ export interface ApplyInput {
   now: () => Date;
   onStart?: (change: ResourceChange) => void;
   onDone?: (outcome: ChangeOutcome) => void;
-  env?: Env;
+  /** The environment and secret resolver the boundary hands down. */
+  secrets: Secrets;
 }
 
 export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
   const { plan, lock, now } = input;
-  const env = input.env ?? process.env;
+  const { secrets } = input;
   const startedAt = now().toISOString();
   const protections = plan.protections ?? { protect: [], unprotect: [] };
   // Before any call: record the creates as pending, so a crash between CreateRoom and the state
@@ -74,7 +75,7 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
   const records = batchedUpdates(lock);
   const result = await executeChanges(
     plan.changes,
-    (change) => executeChange(change, input.port, now, env),
+    (change) => executeChange(change, input.port, now, secrets),
     {
       concurrency: input.concurrency,
       // The adapter already retries the calls that are safe to repeat.
@@ -89,7 +90,7 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
           : { ok: false, change, error: outcome.error };
         outcomes.push(o);
         if (o.ok) records.add((doc) => recordEffect(doc, change, o.effect));
-        else records.add((doc) => recordChangeFailure(doc, change, o.error, now(), env));
+        else records.add((doc) => recordChangeFailure(doc, change, o.error, now(), secrets.env));
         input.onDone?.(o);
       },
     },

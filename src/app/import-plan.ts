@@ -21,6 +21,7 @@ import {
   type Json,
 } from '../kinds/sip-common/secrets.ts';
 import { roomAddress } from '../kinds/room/desired.ts';
+import { envSecrets } from '../spec/secrets.ts';
 import { API_VERSION } from '../spec/spec-constants.ts';
 import {
   ingressToSpec,
@@ -213,7 +214,10 @@ function secretHash(
 ): string | undefined {
   const paths = secretPaths(mapped.spec);
   if (paths.length === 0) return undefined;
-  const resolved = resolveSecrets(mapped.spec, { env: mapped.secrets, baseDir: '.' });
+  const resolved = resolveSecrets(mapped.spec, {
+    secrets: envSecrets(mapped.secrets),
+    baseDir: '.',
+  });
   return secretHashOf(address, resolved, paths, hashKey(env));
 }
 

@@ -17,6 +17,7 @@ import type {
   PlanExtras,
   PlanStepInput,
 } from '../kinds/kind.ts';
+import type { Secrets } from '../spec/secrets.ts';
 import type { Project } from './project.ts';
 
 export type { Observed } from '../kinds/kind.ts';
@@ -37,11 +38,12 @@ async function observeWith(
  */
 export async function observe(
   port: LiveKitPort,
-  scope?: ReadonlySet<string>,
-  project?: Pick<Project, 'specs'>,
+  scope: ReadonlySet<string> | undefined,
+  project: Pick<Project, 'specs'> | undefined,
   /** The state read for this plan: kinds look up what they own (recording probes its egresses). */
-  state?: StateDocument,
-  env: Env = process.env,
+  state: StateDocument | undefined,
+  /** The environment the boundary hands down (recording knobs). */
+  env: Env,
 ): Promise<Observed> {
   const input = { port, scope, specs: project?.specs, state, env, now: new Date() };
   const observed: Observed = { rooms: [] };
@@ -63,7 +65,8 @@ export interface PlanInput {
   toolVersion: string;
   /** Plan only these rooms (by name); the observation must cover at least them. */
   scope?: ReadonlySet<string> | undefined;
-  env?: Env;
+  /** The environment and secret resolver the boundary hands down. */
+  secrets: Secrets;
 }
 
 export interface PlanOutput extends PlanExtras {
@@ -80,7 +83,7 @@ export function planFrom(input: PlanInput): PlanOutput {
     observed: input.observed,
     at: input.at ?? input.now,
     scope: input.scope,
-    env: input.env ?? process.env,
+    secrets: input.secrets,
   };
   let state = input.state;
   const extras: PlanExtras = {};
@@ -125,7 +128,7 @@ export async function planLive(input: LivePlanInput): Promise<LivePlanOutput> {
     input.scope,
     input.project.specs ? { specs: input.project.specs } : undefined,
     input.state,
-    input.env,
+    input.secrets.env,
   );
   const first = planFrom({ ...input, observed });
   const refined = await recount(input.port, first.plan, observed);

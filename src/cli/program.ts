@@ -1,22 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { reportError } from './errors-to-exit.ts';
 import { ExitCode } from './exit-codes.ts';
+import { packageVersion, type CommandContext } from './command-context.ts';
 import type { CliIO } from './io.ts';
 import { registerCommands } from './commands/index.ts';
-
-export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
-}
-
-/** A command's action resolves to its exit code; the program stores it here. */
-export interface CommandContext {
-  io: CliIO;
-  setExitCode(code: number): void;
-}
 
 /** `argv` given: only the command it names is loaded (see registerCommands). */
 export async function buildProgram(

@@ -13,8 +13,13 @@ import { formatDiagnostic, hasErrors } from '../core/diagnostics.ts';
 import { InvalidSpecsError, UsageError } from '../core/errors.ts';
 import type { ProjectConfig } from '../spec/config-schema.ts';
 import { parseDuration } from '../spec/duration.ts';
-import { collectSecretValues, resolveSecret } from '../spec/secrets.ts';
-import type { CommandContext } from './program.ts';
+import {
+  boundarySecrets,
+  collectSecretValues,
+  resolveSecret,
+  type Secrets,
+} from '../spec/secrets.ts';
+import type { CommandContext } from './command-context.ts';
 
 export interface ProjectFlags {
   config?: string;
@@ -42,6 +47,8 @@ export function addProjectOptions(cmd: Command): Command {
 
 export interface LoadedProject extends Project {
   secretValues: string[];
+  /** The environment and secret resolver handed down to plan and apply. */
+  secrets: Secrets;
 }
 
 /** Loads config and specs; prints every diagnostic to stderr; throws when any is an error. */
@@ -64,7 +71,8 @@ export async function loadProjectOrFail(
       `${n} error${n === 1 ? '' : 's'} in the specs; nothing was planned or applied`,
     );
   }
-  return { ...project, secretValues: collectSecretValues(project.specs, ctx.io.env) };
+  const secrets = boundarySecrets(ctx.io.env);
+  return { ...project, secrets, secretValues: collectSecretValues(project.specs, secrets.resolve) };
 }
 
 /** The target's connection (its environment variable names; LIVEKIT_* by default). */

@@ -11,9 +11,9 @@ import { CONFIG_FILE, loadConfig } from '../spec/config.ts';
 import type { ProjectConfig, TargetConfig } from '../spec/config-schema.ts';
 import { configForTarget, selectTarget } from '../spec/config-targets.ts';
 import { loadAllTargets } from '../app/project.ts';
-import { collectSecretValues } from '../spec/secrets.ts';
+import { boundarySecrets, collectSecretValues } from '../spec/secrets.ts';
 import { labelled, mergeTargetDiagnostics } from '../spec/target-diagnostics.ts';
-import type { CommandContext } from './program.ts';
+import type { CommandContext } from './command-context.ts';
 import type { LoadedProject } from './project-context.ts';
 
 export function addTargetOption(cmd: Command, allTargets = false): Command {
@@ -97,5 +97,10 @@ export async function loadAllTargetsOrFail(
       `${errors} error${errors === 1 ? '' : 's'} in the specs; nothing was planned or applied for any target`,
     );
   }
-  return projects.map((p) => ({ ...p, secretValues: collectSecretValues(p.specs, ctx.io.env) }));
+  const secrets = boundarySecrets(ctx.io.env);
+  return projects.map((p) => ({
+    ...p,
+    secrets,
+    secretValues: collectSecretValues(p.specs, secrets.resolve),
+  }));
 }

@@ -14,6 +14,7 @@ import type { LiveKitPort } from '../adapters/livekit/port.ts';
 import { createDaemonMetrics, type DaemonMetrics } from '../adapters/metrics/registry.ts';
 import type { StateBackend, StateLock } from '../adapters/state/backend.ts';
 import { createStatusStore, type StatusStore } from '../adapters/status/status-store.ts';
+import type { Secrets } from '../spec/secrets.ts';
 import { createWorkQueue, type WorkQueue } from '../engine/work-queue.ts';
 import { startDaemonHttp } from './daemon-http.ts';
 import { DASHBOARD_TOKEN_ENV } from './dashboard/access.ts';
@@ -62,8 +63,8 @@ export interface DaemonOptions {
   workers: number;
   rate: { perSecond: number; burst: number };
   toolVersion: string;
-  /** Resolves the specs' secret references, so messages can be scrubbed of their values. */
-  env: Record<string, string | undefined>;
+  /** The environment and secret resolver the command hands down (also to scrub messages). */
+  secrets: Secrets;
   /** Give up standing by after this long (exit 4); absent: wait for as long as it takes. */
   lockTimeoutMs?: number;
   /** Each try at the lock waits this long before logging and trying again. */
@@ -164,7 +165,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
   const secretValues = createSecretValues({
     specs,
     apiSecret: o.creds.apiSecret,
-    env: o.env,
+    secrets: o.secrets,
     ...(git ? { extra: git.secrets } : {}),
   });
   /** Each declared room's status names the commit that last changed its spec. */
@@ -211,7 +212,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
 
   const dashboard = createDashboard({
     host: (o.metricsListen ?? o.listen).host,
-    token: o.env[DASHBOARD_TOKEN_ENV],
+    token: o.secrets.env[DASHBOARD_TOKEN_ENV],
     status,
     lockHolder: () => o.backend.currentLock(),
     now: o.now,
@@ -295,6 +296,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       concurrency: o.concurrency,
       toolVersion: o.toolVersion,
       secretValues,
+      secrets: o.secrets,
       egressPolicies,
       requeueAt: wakeups.requeueAt,
       onFullResync: (ok, message) => {

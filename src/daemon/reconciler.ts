@@ -12,6 +12,7 @@ import type { DaemonMetrics } from '../adapters/metrics/registry.ts';
 import { applyPlan, type ChangeOutcome } from '../app/apply-run.ts';
 import { observe, planFrom, recount, type Observed } from '../app/plan-run.ts';
 import type { RecordingEvent } from '../kinds/recording-policy/settle.ts';
+import type { Secrets } from '../spec/secrets.ts';
 import type { LoadedSpec } from '../spec/types.ts';
 import type { StateDocument } from '../core/inventory.ts';
 import type { LiveParticipant, LiveRoom } from '../core/live.ts';
@@ -48,6 +49,8 @@ export interface ReconcilerDeps {
   concurrency: number;
   toolVersion: string;
   secretValues: () => readonly string[];
+  /** The environment and secret resolver the command hands down. */
+  secrets: Secrets;
   /** ListParticipants calls per full resync at most (occupied declared rooms). */
   maxParticipantLists?: number;
   onFullResync?: (ok: boolean, message?: string) => void;
@@ -104,7 +107,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     const now = deps.now();
     // State first: recording observation looks up and probes the egresses the state owns.
     const state = await deps.backend.read();
-    let observed = await observe(deps.port, scope, { specs: snap.specs }, state);
+    let observed = await observe(deps.port, scope, { specs: snap.specs }, state, deps.secrets.env);
     // While any spec file has errors, nothing is pruned: a broken file must not read as "deleted".
     const prune = deps.prune && snap.errors.length === 0;
     const planWith = (o: Observed) =>
@@ -116,6 +119,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
         prune,
         toolVersion: deps.toolVersion,
         scope,
+        secrets: deps.secrets,
       });
     let planned = planWith(observed);
     // Decisions made on ListRooms' lagging participant counts are confirmed before acting: the
@@ -144,6 +148,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
         settled,
         concurrency: deps.concurrency,
         now: deps.now,
+        secrets: deps.secrets,
       });
       outcomes = report.outcomes;
       for (const o of outcomes) {
@@ -219,7 +224,12 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       now,
     });
     deps.metrics.egressActive.set(ownedEgressCount(settled, outcomes));
-    const wakes = recordingWakeTimes(settled, now, recordingOptionsFromEnv(process.env), scope);
+    const wakes = recordingWakeTimes(
+      settled,
+      now,
+      recordingOptionsFromEnv(deps.secrets.env),
+      scope,
+    );
     for (const [room, at] of wakes) deps.requeueAt?.(roomKey(room), at);
     for (const e of events) {
       const fields = { policy: e.policy, room: e.room, egressId: e.egressId, kind: e.kind };

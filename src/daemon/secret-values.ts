@@ -2,13 +2,13 @@
  * The secret values messages must be scrubbed of: the API secret and every value the current
  * specs' secret references resolve to, recomputed only when the specs change.
  */
-import { collectSecretValues } from '../spec/secrets.ts';
+import { collectSecretValues, type Secrets } from '../spec/secrets.ts';
 import type { SpecStore } from './spec-store.ts';
 
 export function createSecretValues(o: {
   specs: SpecStore;
   apiSecret: string;
-  env: Record<string, string | undefined>;
+  secrets: Secrets;
   /** Values known up front (the git source's token and webhook secret). */
   extra?: readonly string[];
 }): () => readonly string[] {
@@ -16,7 +16,11 @@ export function createSecretValues(o: {
   return () => {
     const snap = o.specs.current();
     if (snap.specHash !== secrets.hash) {
-      const values = [o.apiSecret, ...(o.extra ?? []), ...collectSecretValues(snap.specs, o.env)];
+      const values = [
+        o.apiSecret,
+        ...(o.extra ?? []),
+        ...collectSecretValues(snap.specs, o.secrets.resolve),
+      ];
       secrets = { hash: snap.specHash, values };
     }
     return secrets.values;

@@ -5,7 +5,8 @@ import type { LiveKitPort } from '../adapters/livekit/port.ts';
 import type { ResourceChange } from '../core/plan.ts';
 import type { StateDocument } from '../core/inventory.ts';
 import { kindModule } from './index.ts';
-import type { Env, StateEffect } from './kind.ts';
+import type { Env, Secrets } from '../spec/secrets.ts';
+import type { StateEffect } from './kind.ts';
 
 export type { StateEffect } from './kind.ts';
 
@@ -15,7 +16,7 @@ export function recordChangeFailure(
   change: ResourceChange,
   error: unknown,
   at: Date,
-  env: Env = process.env,
+  env: Env,
 ): void {
   kindModule(change.kind)?.recordFailure?.(doc, change, error, at, env);
 }
@@ -24,9 +25,9 @@ export function executeChange(
   change: ResourceChange,
   port: LiveKitPort,
   now: () => Date,
-  env: Env = process.env,
+  secrets: Secrets,
 ): Promise<StateEffect> {
   const run = kindModule(change.kind)?.execute;
   if (!run) throw new Error(`no executor for kind ${change.kind}`);
-  return run(change, { port, now, env });
+  return run(change, { port, now, secrets });
 }

@@ -11,12 +11,12 @@ import type { BoundKind } from '../core/kind-planner.ts';
 import type { ModeratedSession, PendingOperation, StateDocument } from '../core/inventory.ts';
 import type { LiveRoom } from '../core/live.ts';
 import type { Plan, ResourceChange } from '../core/plan.ts';
+import type { Env, Secrets } from '../spec/secrets.ts';
 import type { LoadedSpec } from '../spec/types.ts';
 import type { StateEffect as RoomStateEffect } from './room/apply.ts';
 import type { DesiredRoom } from './room/desired.ts';
 
-/** The environment, read once at the boundary (CLI, daemon) and handed down. */
-export type Env = Readonly<Record<string, string | undefined>>;
+export type { Env } from '../spec/secrets.ts';
 
 /**
  * One observation of LiveKit, shared by every kind's planner. The fields here are the pipeline's
@@ -60,7 +60,8 @@ export interface PlanStepInput {
   /** The instant schedules and retries are evaluated at (`--at`, usually now). */
   at: Date;
   scope: ReadonlySet<string> | undefined;
-  env: Env;
+  /** The environment and secret resolver the boundary handed down. */
+  secrets: Secrets;
 }
 
 export interface Settled {
@@ -77,7 +78,7 @@ export interface StateEffect extends RoomStateEffect {
 export interface ExecuteContext {
   port: LiveKitPort;
   now: () => Date;
-  env: Env;
+  secrets: Secrets;
 }
 
 export interface KindModule {

@@ -15,6 +15,45 @@ export interface SecretContext {
   baseDir: string;
 }
 
+/** The environment, read once at the boundary (CLI, daemon command) and handed down. */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** Resolves one reference (throws SecretResolutionError); `fromFile` is relative to `baseDir`. */
+export type SecretResolver = (ref: SecretRef, baseDir: string) => string;
+
+/**
+ * What the boundary hands down to the pipeline: the environment and a resolver of secret
+ * references, so nothing below the boundary reads the environment or files itself.
+ */
+export interface Secrets {
+  env: Env;
+  resolve: SecretResolver;
+}
+
+/** Where a spec's references resolve: the handed-down secrets and the spec file's directory. */
+export interface SecretScope {
+  secrets: Secrets;
+  baseDir: string;
+}
+
+/** The boundary's secrets: references resolved from this environment and the file system. */
+export function boundarySecrets(env: Env): Secrets {
+  return { env, resolve: (ref, baseDir) => resolveSecret(ref, { env, baseDir }) };
+}
+
+/** Secrets that resolve from these variables only (`fromFile` fails): values already in hand. */
+export function envSecrets(env: Env): Secrets {
+  return {
+    env,
+    resolve: (ref) => {
+      if ('fromEnv' in ref) return resolveSecret(ref, { env, baseDir: '.' });
+      throw new SecretResolutionError(
+        `cannot read secret file ${ref.fromFile}: not available here`,
+      );
+    },
+  };
+}
+
 export class SecretResolutionError extends Error {
   override readonly name = 'SecretResolutionError';
 }
@@ -54,14 +93,14 @@ export function resolveSecret(ref: SecretRef, ctx: SecretContext): string {
  */
 export function collectSecretValues(
   specs: readonly LoadedSpec[],
-  env: Record<string, string | undefined>,
+  resolve: SecretResolver,
 ): string[] {
   const values = new Set<string>();
   for (const spec of specs) {
     const baseDir = path.dirname(spec.source.absolute);
     for (const { ref } of findSecretRefs(spec.spec)) {
       try {
-        const v = resolveSecret(ref, { env, baseDir });
+        const v = resolve(ref, baseDir);
         if (v.length >= 4) values.add(v);
       } catch {
         // An unset secret is reported where it is used, not here.

@@ -1,11 +1,15 @@
 /**
  * The `recordings` block of a room's status: egress results folded from `egress_*` webhooks and
  * from resync observations, and what the recording reconcile reported (adoptions, failures, lost
- * egresses). Pure folds on a RoomStatus; time comes in as an ISO string.
+ * egresses). Pure folds on a room's status (its `recordings` part); time comes in as an ISO string.
  */
 import type { EgressStatus, LiveEgress } from '../../core/live.ts';
 import { scrubText } from '../../core/redact.ts';
-import type { RoomStatus } from './room-status.ts';
+
+/** The part of a room's status these folds touch (a RoomStatus is one). */
+export interface WithRecordings {
+  recordings: RoomRecordings;
+}
 
 export interface StatusEgressFile {
   location: string;
@@ -117,7 +121,7 @@ function recount(r: RoomRecordings): void {
 
 /** Folds one EgressInfo (from a webhook or a listing) into the room's recordings. */
 export function foldEgress(
-  s: RoomStatus,
+  s: WithRecordings,
   e: LiveEgress,
   policy: string | undefined,
   secrets: readonly string[],
@@ -150,7 +154,7 @@ export function foldEgress(
  * that the server no longer lists (and whose end we did not see) moves to `ended` as last known.
  */
 export function syncObservedEgress(
-  s: RoomStatus,
+  s: WithRecordings,
   observed: { active: readonly LiveEgress[]; ended: readonly LiveEgress[] },
   lost: ReadonlySet<string>,
   policyOf: (e: LiveEgress) => string | undefined,
@@ -173,7 +177,7 @@ export function syncObservedEgress(
 }
 
 export function foldRecordingEvent(
-  s: RoomStatus,
+  s: WithRecordings,
   ev: Omit<RecordingStatusEvent, 'time'>,
   now: string,
   secrets: readonly string[],

@@ -15,7 +15,7 @@ import { scrubText } from '../../core/redact.ts';
 import { parseDuration } from '../../spec/duration.ts';
 import { coalescedOutput } from '../coalesced-output.ts';
 import { ExitCode } from '../exit-codes.ts';
-import { packageVersion, type CommandContext } from '../program.ts';
+import { packageVersion, type CommandContext } from '../command-context.ts';
 import {
   addProjectOptions,
   connectLiveKit,
@@ -70,6 +70,7 @@ export function registerApply(program: Command, ctx: CommandContext): void {
         at: saved ? new Date(saved.evaluatedAt) : undefined,
         prune: flags.prune ?? project.config.prune,
         toolVersion: packageVersion(),
+        secrets: project.secrets,
       });
       let plan: Plan = fresh.plan;
       if (saved) {
@@ -110,6 +111,7 @@ export function registerApply(program: Command, ctx: CommandContext): void {
         settled: fresh.state,
         concurrency,
         now: () => new Date(),
+        secrets: project.secrets,
         onDone: (o) => progress.write(outcomeLine(o, project.secretValues) + '\n'),
       }).finally(() => progress.flush());
       const failed = report.outcomes.filter((o) => !o.ok).length;

@@ -5,9 +5,10 @@ import { parseListen } from '../../adapters/webhook/http-server.ts';
 import { UsageError } from '../../core/errors.ts';
 import { startDaemon } from '../../daemon/daemon.ts';
 import { parseDuration } from '../../spec/duration.ts';
+import { boundarySecrets } from '../../spec/secrets.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { gitSourceSettings, type GitFlags } from '../git-source-settings.ts';
-import { packageVersion, type CommandContext } from '../program.ts';
+import { packageVersion, type CommandContext } from '../command-context.ts';
 import {
   addProjectOptions,
   connectLiveKit,
@@ -154,7 +155,7 @@ export function registerDaemon(program: Command, ctx: CommandContext): void {
       backend: openStateBackend(stateConfig, ctx.io.cwd),
       port: connectLiveKit(ctx, view),
       creds: { apiKey: connection.apiKey, apiSecret: connection.apiSecret },
-      env: ctx.io.env,
+      secrets: boundarySecrets(ctx.io.env),
       log,
       now: () => new Date(Date.now() + offset),
       prune: flags.prune ?? config.prune,

@@ -34,8 +34,7 @@ import { renderPlanMarkdown } from '../../core/render-markdown.ts';
 import { scrubText } from '../../core/redact.ts';
 import { parseSavedPlan } from '../../core/saved-plan.ts';
 import { ExitCode } from '../exit-codes.ts';
-import type { CommandContext } from '../program.ts';
-import { packageVersion } from '../program.ts';
+import { packageVersion, type CommandContext } from '../command-context.ts';
 import {
   addProjectOptions,
   connectLiveKit,
@@ -299,6 +298,7 @@ async function planProject(
       now: new Date(),
       prune: flags.prune ?? project.config.prune,
       toolVersion: packageVersion(),
+      secrets: project.secrets,
     });
     const target = declaredTargetOf(project);
     return {

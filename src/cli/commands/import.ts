@@ -1,13 +1,13 @@
 import { Option, type Command } from 'commander';
 import { openStateBackend } from '../../adapters/state/open-backend.ts';
-import { importFiles, writeImportFiles } from '../../app/import-files.ts';
+import { importFiles, writeImportFiles } from '../import-files.ts';
 import { IMPORT_KINDS, type ImportKind } from '../../app/import-map.ts';
 import { adoptedEntries, buildImport, type SkippedObject } from '../../app/import-plan.ts';
 import { adoptObjects, readLive } from '../../app/import-run.ts';
 import { UsageError } from '../../core/errors.ts';
 import { kebab } from '../../spec/spec-constants.ts';
 import { ExitCode } from '../exit-codes.ts';
-import type { CommandContext } from '../program.ts';
+import type { CommandContext } from '../command-context.ts';
 import {
   addProjectOptions,
   connectLiveKit,

@@ -8,7 +8,7 @@ import { renderPlanJson } from '../../core/render-json.ts';
 import { renderPlanMarkdown } from '../../core/render-markdown.ts';
 import { renderPlanText } from '../../core/render-text.ts';
 import { ExitCode } from '../exit-codes.ts';
-import { packageVersion, type CommandContext } from '../program.ts';
+import { packageVersion, type CommandContext } from '../command-context.ts';
 import {
   addProjectOptions,
   connectLiveKit,
@@ -112,6 +112,7 @@ async function planOne(
       at,
       prune: flags.prune ?? project.config.prune,
       toolVersion: packageVersion(),
+      secrets: project.secrets,
     });
     const target = declaredTargetOf(project);
     return target === undefined ? plan : { ...plan, target };

@@ -13,7 +13,7 @@ import { addTargetOption } from '../target-options.ts';
 import { resolveSecret } from '../../spec/secrets.ts';
 import type { StateDocument } from '../../core/inventory.ts';
 import { ExitCode } from '../exit-codes.ts';
-import type { CommandContext } from '../program.ts';
+import type { CommandContext } from '../command-context.ts';
 
 /** Flags that pick the state backend, until the config file loader provides them. */
 export interface StateFlags {

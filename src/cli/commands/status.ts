@@ -12,7 +12,7 @@ import type { TargetConfig } from '../../spec/config-schema.ts';
 import { selectTarget } from '../../spec/config-targets.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { gitStatusLines, specCommitLine } from '../render-git-status.ts';
-import type { CommandContext } from '../program.ts';
+import type { CommandContext } from '../command-context.ts';
 import pLimit from 'p-limit';
 
 interface StatusFlags {

@@ -6,7 +6,7 @@ import { UsageError } from '../../core/errors.ts';
 import { buildTokenRequest } from '../../kinds/role/token-request.ts';
 import { parseDuration } from '../../spec/duration.ts';
 import { ExitCode } from '../exit-codes.ts';
-import type { CommandContext } from '../program.ts';
+import type { CommandContext } from '../command-context.ts';
 import { loadProjectOrFail, type ProjectFlags } from '../project-context.ts';
 
 interface TokenFlags extends ProjectFlags {

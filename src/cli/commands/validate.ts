@@ -3,7 +3,7 @@ import { loadAllTargets, loadProject, type Project } from '../../app/project.ts'
 import { formatDiagnostic, hasErrors, type Diagnostic } from '../../core/diagnostics.ts';
 import { labelled, mergeTargetDiagnostics } from '../../spec/target-diagnostics.ts';
 import { ExitCode } from '../exit-codes.ts';
-import type { CommandContext } from '../program.ts';
+import type { CommandContext } from '../command-context.ts';
 import { addTargetOption, checkTargetFlags } from '../target-options.ts';
 
 interface ValidateFlags {

@@ -8,6 +8,7 @@ import { LiveKitError } from '../../core/errors.ts';
 import type { StateDocument } from '../../core/inventory.ts';
 import type { JsonValue, ResourceChange } from '../../core/plan.ts';
 import type { LiveKitPort } from '../../adapters/livekit/port.ts';
+import type { Secrets } from '../../spec/secrets.ts';
 import type { ExecuteContext, StateEffect } from '../kind.ts';
 import { RECORDING_KIND } from './desired.ts';
 import { recordingOptionsFromEnv, type RecordingOptions } from './options.ts';
@@ -19,8 +20,8 @@ function text(v: JsonValue | undefined): string {
 }
 
 export function createRecordingExecutor(
-  env: Record<string, string | undefined>,
-  options: RecordingOptions = recordingOptionsFromEnv(env),
+  secrets: Secrets,
+  options: RecordingOptions = recordingOptionsFromEnv(secrets.env),
 ) {
   return async function executeRecordingChange(
     change: ResourceChange,
@@ -34,7 +35,7 @@ export function createRecordingExecutor(
       const input = await buildStartInput(
         request,
         room,
-        { env, baseDir: text(p['baseDir']) },
+        { secrets, baseDir: text(p['baseDir']) },
         port,
       );
       const egress = await port.startEgress(input, { timeoutMs: options.startTimeoutMs });
@@ -71,7 +72,7 @@ export function executeRecording(
   change: ResourceChange,
   ctx: ExecuteContext,
 ): Promise<StateEffect> {
-  return createRecordingExecutor(ctx.env)(change, ctx.port, ctx.now);
+  return createRecordingExecutor(ctx.secrets)(change, ctx.port, ctx.now);
 }
 
 /**

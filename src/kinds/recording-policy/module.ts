@@ -59,9 +59,9 @@ export const recordingModule: KindModule = {
     const { state, events } = settleRecordingInventory({
       state: i.state,
       observation,
-      holding: holdingAddresses(planInputOf(i, observation, i.env), i.at),
+      holding: holdingAddresses(planInputOf(i, observation, i.secrets.env), i.at),
       now: i.at,
-      options: recordingOptionsFromEnv(i.env),
+      options: recordingOptionsFromEnv(i.secrets.env),
       scope: i.scope,
     });
     return events.length > 0 ? { state, extras: { recordingEvents: events } } : { state };
@@ -69,7 +69,7 @@ export const recordingModule: KindModule = {
   plan(i) {
     const observation = i.observed.egress;
     if (observation === undefined) return undefined;
-    return bindRecording(planInputOf(i, observation, i.env));
+    return bindRecording(planInputOf(i, observation, i.secrets.env));
   },
   execute: (change, ctx) => executeRecording(change, ctx),
   recordFailure: (doc, change, error, at, env) =>

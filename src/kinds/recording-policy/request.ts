@@ -12,7 +12,7 @@ import type {
   LiveKitPort,
   StartEgressInput,
 } from '../../adapters/livekit/port.ts';
-import { isSecretRef, resolveSecret, type SecretContext } from '../../spec/secrets.ts';
+import { isSecretRef, type SecretScope } from '../../spec/secrets.ts';
 import type { RecordingOutput, RecordingPolicySpec } from './schema.ts';
 
 type Storage = NonNullable<NonNullable<RecordingOutput['file']>['s3']>;
@@ -23,13 +23,13 @@ type AnyStorage = {
   aliOSS?: NonNullable<NonNullable<RecordingOutput['file']>['aliOSS']>;
 };
 
-function secret(v: unknown, ctx: SecretContext): string | undefined {
+function secret(v: unknown, ctx: SecretScope): string | undefined {
   if (v === undefined) return undefined;
-  if (isSecretRef(v)) return resolveSecret(v, ctx);
+  if (isSecretRef(v)) return ctx.secrets.resolve(v, ctx.baseDir);
   return typeof v === 'string' ? v : undefined;
 }
 
-function storageOf(o: AnyStorage, ctx: SecretContext): EgressStorage | undefined {
+function storageOf(o: AnyStorage, ctx: SecretScope): EgressStorage | undefined {
   if (o.s3) {
     return defined({
       type: 's3',
@@ -70,7 +70,7 @@ function storageOf(o: AnyStorage, ctx: SecretContext): EgressStorage | undefined
   return undefined;
 }
 
-function outputOf(o: RecordingOutput, ctx: SecretContext): EgressOutput {
+function outputOf(o: RecordingOutput, ctx: SecretScope): EgressOutput {
   if (o.file) {
     const f = o.file;
     return defined({
@@ -170,7 +170,7 @@ async function sourceOf(
 export async function buildStartInput(
   request: { [key: string]: JsonValue },
   room: string,
-  ctx: SecretContext,
+  ctx: SecretScope,
   port: LiveKitPort,
 ): Promise<StartEgressInput> {
   const r = request as unknown as RecordingPolicySpec;

@@ -7,6 +7,7 @@ import type { LiveKitPort } from '../../adapters/livekit/port.ts';
 import type { OwnedObject } from '../../core/inventory.ts';
 import type { JsonValue, ResourceChange } from '../../core/plan.ts';
 import type { StateEffect } from '../room/apply.ts';
+import type { Secrets } from '../../spec/secrets.ts';
 import type { PersistentKind } from './kind.ts';
 import { hashKey, resolveSecrets, secretHashOf, secretPaths, type Json } from './secrets.ts';
 
@@ -18,10 +19,7 @@ function obj(v: JsonValue | undefined): Json {
   return v !== null && typeof v === 'object' && !Array.isArray(v) && v !== undefined ? v : {};
 }
 
-export function persistentExecutor<Live>(
-  def: PersistentKind<Live>,
-  env: Record<string, string | undefined>,
-) {
+export function persistentExecutor<Live>(def: PersistentKind<Live>, secrets: Secrets) {
   return async function execute(
     change: ResourceChange,
     port: LiveKitPort,
@@ -34,8 +32,8 @@ export function persistentExecutor<Live>(
       return { disown: change.address };
     }
     const spec = obj(p['spec']);
-    const resolved = obj(resolveSecrets(spec, { env, baseDir: text(p['baseDir']) }));
-    const hash = secretHashOf(change.address, resolved, secretPaths(spec), hashKey(env));
+    const resolved = obj(resolveSecrets(spec, { secrets, baseDir: text(p['baseDir']) }));
+    const hash = secretHashOf(change.address, resolved, secretPaths(spec), hashKey(secrets.env));
     const own = (live: Live): StateEffect => {
       const o: OwnedObject = {
         address: change.address,

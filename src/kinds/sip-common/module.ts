@@ -78,9 +78,9 @@ export function persistentModule<K extends keyof PersistentObservation>(
       };
       const desired = (i.specs ?? [])
         .filter((s): s is LoadedSpec & SpecBase => s.kind === def.kind)
-        .map((s) => desiredFromSpec(def, s, ctx, i.env));
+        .map((s) => desiredFromSpec(def, s, ctx, i.secrets));
       return bindPersistent(def, desired, live, i.state);
     },
-    execute: (change, ctx) => persistentExecutor(def, ctx.env)(change, ctx.port, ctx.now),
+    execute: (change, ctx) => persistentExecutor(def, ctx.secrets)(change, ctx.port, ctx.now),
   };
 }

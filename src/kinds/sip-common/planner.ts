@@ -15,13 +15,14 @@ import {
   type DesiredPersistent,
   type PersistentKind,
 } from './kind.ts';
+import type { Secrets } from '../../spec/secrets.ts';
 import { secretPaths, tryHashSecrets, type Json } from './secrets.ts';
 
 export function desiredFromSpec<Live>(
   def: PersistentKind<Live>,
   loaded: SpecBase,
   ctx: DeclareContext,
-  env: Record<string, string | undefined>,
+  secrets: Secrets,
 ): DesiredPersistent {
   const spec = loaded.spec as Json;
   const baseDir = path.dirname(loaded.source.absolute);
@@ -36,7 +37,7 @@ export function desiredFromSpec<Live>(
     // The lineage rides along to the create (the marker written) and the pending marker (adoption).
     match: { ...def.matchKey(spec), ...(ctx.lineage ? { lineage: ctx.lineage } : {}) },
   };
-  const hash = tryHashSecrets(addressOf(def.prefix, loaded.name), spec, { env, baseDir });
+  const hash = tryHashSecrets(addressOf(def.prefix, loaded.name), spec, { secrets, baseDir });
   if (hash !== undefined) desired.secretHash = hash;
   return desired;
 }

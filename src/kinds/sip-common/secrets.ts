@@ -6,7 +6,7 @@
 import { createHmac } from 'node:crypto';
 import { canonicalJson } from '../../core/canonical-json.ts';
 import type { JsonValue } from '../../core/plan.ts';
-import { isSecretRef, resolveSecret, type SecretContext } from '../../spec/secrets.ts';
+import { isSecretRef, type SecretScope } from '../../spec/secrets.ts';
 
 export type Json = { [key: string]: JsonValue };
 
@@ -23,8 +23,8 @@ export function secretPaths(value: JsonValue, path = ''): string[] {
 }
 
 /** A copy with every secret reference replaced by its value. Throws when one cannot be read. */
-export function resolveSecrets(value: JsonValue, ctx: SecretContext): JsonValue {
-  if (isSecretRef(value)) return resolveSecret(value, ctx);
+export function resolveSecrets(value: JsonValue, ctx: SecretScope): JsonValue {
+  if (isSecretRef(value)) return ctx.secrets.resolve(value, ctx.baseDir);
   if (Array.isArray(value)) return value.map((v) => resolveSecrets(v, ctx));
   if (value !== null && typeof value === 'object') {
     const out: Json = {};
@@ -78,12 +78,12 @@ export function secretHashOf(
 export function tryHashSecrets(
   address: string,
   spec: JsonValue,
-  ctx: SecretContext,
+  ctx: SecretScope,
 ): string | undefined {
   const paths = secretPaths(spec);
   if (paths.length === 0) return undefined;
   try {
-    return secretHashOf(address, resolveSecrets(spec, ctx), paths, hashKey(ctx.env));
+    return secretHashOf(address, resolveSecrets(spec, ctx), paths, hashKey(ctx.secrets.env));
   } catch {
     return undefined;
   }

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renderKindFile, schemaRef, writeImportFiles } from '../../../src/app/import-files.ts';
+import { renderKindFile, schemaRef, writeImportFiles } from '../../../src/cli/import-files.ts';
 import { buildImport } from '../../../src/app/import-plan.ts';
 import type {
   LiveIngress,

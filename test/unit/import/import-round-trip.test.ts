@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { importFiles, writeImportFiles } from '../../../src/app/import-files.ts';
+import { importFiles, writeImportFiles } from '../../../src/cli/import-files.ts';
 import { adoptedEntries, buildImport, type LiveSnapshot } from '../../../src/app/import-plan.ts';
 import { bindKind, type BoundKind } from '../../../src/core/kind-planner.ts';
 import { emptyState, type StateDocument } from '../../../src/core/inventory.ts';
@@ -30,6 +30,7 @@ import { createRoomPlanner } from '../../../src/kinds/room/planner.ts';
 import { loadSpecs } from '../../../src/spec/load.ts';
 import type { LoadedRoom, LoadedSpec } from '../../../src/spec/types.ts';
 import { aLiveRoom } from '../room/builders.ts';
+import { envSecrets } from '../../../src/spec/secrets.ts';
 
 const API_SECRET = 'unit-api-secret';
 const PASSWORD = 'pw-unit-4c1d';
@@ -159,25 +160,31 @@ function bound(
     ),
     bindPersistent(
       ingressKind,
-      of('Ingress').map((s) => desiredFromSpec(ingressKind, s, ctx, secretEnv)),
+      of('Ingress').map((s) => desiredFromSpec(ingressKind, s, ctx, envSecrets(secretEnv))),
       live.ingress ?? [],
       state,
     ),
     bindPersistent(
       sipInboundKind,
-      of('SIPInboundTrunk').map((s) => desiredFromSpec(sipInboundKind, s, ctx, secretEnv)),
+      of('SIPInboundTrunk').map((s) =>
+        desiredFromSpec(sipInboundKind, s, ctx, envSecrets(secretEnv)),
+      ),
       live.sipInbound ?? [],
       state,
     ),
     bindPersistent(
       sipOutboundKind,
-      of('SIPOutboundTrunk').map((s) => desiredFromSpec(sipOutboundKind, s, ctx, secretEnv)),
+      of('SIPOutboundTrunk').map((s) =>
+        desiredFromSpec(sipOutboundKind, s, ctx, envSecrets(secretEnv)),
+      ),
       live.sipOutbound ?? [],
       state,
     ),
     bindPersistent(
       sipDispatchKind,
-      of('SIPDispatchRule').map((s) => desiredFromSpec(sipDispatchKind, s, ctx, secretEnv)),
+      of('SIPDispatchRule').map((s) =>
+        desiredFromSpec(sipDispatchKind, s, ctx, envSecrets(secretEnv)),
+      ),
       live.sipDispatch ?? [],
       state,
     ),

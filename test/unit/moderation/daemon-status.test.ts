@@ -13,6 +13,7 @@ import { foldRoomResult, roomOfChange } from '../../../src/daemon/fold-reconcile
 import { bindModeration } from '../../../src/kinds/moderation-rule/planner.ts';
 import { createFakeLiveKit, type FakeLiveKit } from '../../fakes/fake-livekit.ts';
 import { aRule, aState } from './builders.ts';
+import { boundarySecrets } from '../../../src/spec/secrets.ts';
 
 const at = new Date('2026-05-01T10:00:00.000Z');
 let dir: string | undefined;
@@ -74,6 +75,8 @@ function fold(s: StatusStore, plan: Plan, outcomes: ChangeOutcome[]): void {
   });
 }
 
+const secrets = boundarySecrets(process.env);
+
 describe('daemon status: moderation actions become room status events', () => {
   it('records rule, participant, effect and result for each action, in the room named by the payload', async () => {
     const fake = createFakeLiveKit();
@@ -91,7 +94,14 @@ describe('daemon status: moderation actions become room status events', () => {
     expect(plan.changes.map((c) => c.name)).toEqual(['rule-0', 'rule-0']);
     expect(plan.changes.map((c) => roomOfChange(c))).toEqual(['town-hall', 'town-hall']);
     const lock = await fileLock();
-    const report = await applyPlan({ plan, port: fake, lock, concurrency: 2, now: () => at });
+    const report = await applyPlan({
+      plan,
+      port: fake,
+      lock,
+      concurrency: 2,
+      now: () => at,
+      secrets,
+    });
     const s = await store();
     fold(s, plan, report.outcomes);
 
@@ -136,6 +146,7 @@ describe('daemon status: moderation actions become room status events', () => {
           plan: { ...plan, changes: plan.changes.filter((c) => c !== bob) },
           port: fake,
           lock: await fileLock(),
+          secrets,
           concurrency: 1,
           now: () => at,
         })
@@ -187,7 +198,14 @@ describe('state: onJoin bookkeeping and canManageAgentSession', () => {
     ];
     const plan = await planOn(fake, rules);
     expect(plan.changes[0]?.changedFields).toEqual(['canManageAgentSession']);
-    await applyPlan({ plan, port: fake, lock: await fileLock(), concurrency: 1, now: () => at });
+    await applyPlan({
+      plan,
+      port: fake,
+      lock: await fileLock(),
+      concurrency: 1,
+      now: () => at,
+      secrets,
+    });
     const [ops] = await fake.listParticipants('town-hall');
     expect(ops?.permission?.canManageAgentSession).toBe(true);
     expect((await planOn(fake, rules)).changes).toEqual([]);

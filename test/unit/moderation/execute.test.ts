@@ -7,6 +7,7 @@ import {
 } from '../../../src/kinds/moderation-rule/planner.ts';
 import { createFakeLiveKit, type FakeLiveKit } from '../../fakes/fake-livekit.ts';
 import { aRule, aState } from './builders.ts';
+import { envSecrets } from '../../../src/spec/secrets.ts';
 
 const now = (): Date => new Date('2026-05-01T10:00:00Z');
 
@@ -33,6 +34,8 @@ async function planOn(fake: FakeLiveKit, state = aState()) {
   return planModeration(input, state);
 }
 
+const NO_SECRETS = envSecrets({});
+
 describe('kinds/moderation-rule/apply executeModerationChange', () => {
   it('makes the planned calls, after which the plan is empty', async () => {
     const fake = createFakeLiveKit();
@@ -41,7 +44,7 @@ describe('kinds/moderation-rule/apply executeModerationChange', () => {
     fake.addTrack('town-hall', 'alice', { source: 'microphone' });
 
     const first = await planOn(fake);
-    for (const change of first.changes) await executeChange(change, fake, now);
+    for (const change of first.changes) await executeChange(change, fake, now, NO_SECRETS);
 
     expect(fake.callsOf('removeParticipant').map((c) => c.args)).toEqual([
       ['town-hall', 'banned-1'],
@@ -57,7 +60,7 @@ describe('kinds/moderation-rule/apply executeModerationChange', () => {
     const [change] = (await planOn(fake)).changes;
     fake.leave('town-hall', 'banned-1');
 
-    const effect = await executeChange(change!, fake, now);
+    const effect = await executeChange(change!, fake, now, NO_SECRETS);
 
     expect(effect.note).toBe('participant "banned-1" had already left');
   });
@@ -74,7 +77,7 @@ describe('kinds/moderation-rule/apply executeModerationChange', () => {
     };
     const [change] = planModeration(input, aState()).changes;
 
-    const effect = await executeChange(change!, fake, now);
+    const effect = await executeChange(change!, fake, now, NO_SECRETS);
 
     expect(effect.moderated).toEqual({
       room: 'town-hall',
@@ -90,7 +93,9 @@ describe('kinds/moderation-rule/apply executeModerationChange', () => {
     const [change] = (await planOn(fake)).changes;
     fake.failNext('updateParticipant', 5, 'unauthenticated');
 
-    await expect(executeChange(change!, fake, now)).rejects.toThrow('injected unauthenticated');
+    await expect(executeChange(change!, fake, now, NO_SECRETS)).rejects.toThrow(
+      'injected unauthenticated',
+    );
   });
 });
 

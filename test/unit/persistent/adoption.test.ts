@@ -3,6 +3,7 @@ import { applyPlan } from '../../../src/app/apply-run.ts';
 import { withMarker } from '../../../src/kinds/sip-common/marker.ts';
 import { createFakeLiveKit } from '../../fakes/fake-livekit.ts';
 import { openBed, type Bed } from './bed.ts';
+import { boundarySecrets } from '../../../src/spec/secrets.ts';
 
 const SPECS = `
 apiVersion: livekit-gitops/v1
@@ -44,6 +45,7 @@ describe('a create whose answer was lost is adopted, never made twice', () => {
       settled: out.state,
       concurrency: 2,
       now: () => new Date(),
+      secrets: boundarySecrets(process.env),
     }).catch(() => undefined);
     await lock.release();
     const pending = (await bed.state()).pending;

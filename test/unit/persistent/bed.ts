@@ -12,6 +12,7 @@ import { observe, planFrom, type PlanOutput } from '../../../src/app/plan-run.ts
 import { loadProject, type Project } from '../../../src/app/project.ts';
 import type { StateDocument } from '../../../src/core/inventory.ts';
 import type { LiveKitPort } from '../../../src/adapters/livekit/port.ts';
+import { boundarySecrets } from '../../../src/spec/secrets.ts';
 
 export const ENV = { SIP_PW: 'hunter2-secret', TOWN_PIN: '4711', LIVEKIT_API_SECRET: 'k' };
 
@@ -32,8 +33,16 @@ export async function openBed(port: LiveKitPort): Promise<Bed> {
   const readState = (): Promise<StateDocument> => backend.read();
   const plan = async (project: Project, prune = false): Promise<PlanOutput> => {
     const state = await readState();
-    const observed = await observe(port, undefined, project, state);
-    return planFrom({ project, observed, state, now: new Date(), prune, toolVersion: 'test' });
+    const observed = await observe(port, undefined, project, state, process.env);
+    return planFrom({
+      project,
+      observed,
+      state,
+      now: new Date(),
+      prune,
+      toolVersion: 'test',
+      secrets: boundarySecrets(process.env),
+    });
   };
   return {
     dir,
@@ -53,6 +62,7 @@ export async function openBed(port: LiveKitPort): Promise<Bed> {
           settled: out.state,
           concurrency: 4,
           now: () => new Date(),
+          secrets: boundarySecrets(process.env),
         });
       } finally {
         await lock.release();

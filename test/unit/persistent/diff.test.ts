@@ -6,6 +6,7 @@ import type { DesiredPersistent } from '../../../src/kinds/sip-common/kind.ts';
 import { desiredFromSpec } from '../../../src/kinds/sip-common/planner.ts';
 import type { SpecBase } from '../../../src/kinds/sip-common/spec-base.ts';
 import { sipInboundKind } from '../../../src/kinds/sip-inbound-trunk/kind.ts';
+import { envSecrets } from '../../../src/spec/secrets.ts';
 
 const ctx = { owned: true, protected: false, now: new Date(0), prune: false };
 const env = { PW: 'secret-pw', LIVEKIT_API_SECRET: 'k' };
@@ -14,12 +15,12 @@ const source = { file: 'x.yaml', absolute: '/specs/x.yaml', line: 1, col: 1 };
 
 function desiredIngress(spec: Record<string, unknown>): DesiredPersistent {
   const loaded = { kind: 'Ingress', name: 'enc', spec, source } as unknown as SpecBase;
-  return desiredFromSpec(ingressKind, loaded, noTrunks, env);
+  return desiredFromSpec(ingressKind, loaded, noTrunks, envSecrets(env));
 }
 
 function desiredTrunk(spec: Record<string, unknown>): DesiredPersistent {
   const loaded = { kind: 'SIPInboundTrunk', name: 'in', spec, source } as unknown as SpecBase;
-  return desiredFromSpec(sipInboundKind, loaded, noTrunks, env);
+  return desiredFromSpec(sipInboundKind, loaded, noTrunks, envSecrets(env));
 }
 
 const liveIngress: LiveIngress = {

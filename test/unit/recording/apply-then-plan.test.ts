@@ -10,6 +10,7 @@ import { DEFAULT_RECORDING_OPTIONS } from '../../../src/kinds/recording-policy/o
 import { planRecordings } from '../../../src/kinds/recording-policy/planner.ts';
 import { settleRecordingInventory } from '../../../src/kinds/recording-policy/settle.ts';
 import { FakeLiveKit } from '../../fakes/fake-livekit.ts';
+import { envSecrets } from '../../../src/spec/secrets.ts';
 
 const options = { ...DEFAULT_RECORDING_OPTIONS, probeMinAgeMs: 0 };
 const policy: DesiredRecordingPolicy = {
@@ -46,7 +47,7 @@ async function reconcile(fake: FakeLiveKit, state: StateDocument, now: Date) {
 describe('recording apply, then plan', () => {
   it('starts once, then plans nothing; stops when they leave, then plans nothing', async () => {
     const fake = new FakeLiveKit();
-    const run = createRecordingExecutor({ SK: 'secret-value-1234' }, options);
+    const run = createRecordingExecutor(envSecrets({ SK: 'secret-value-1234' }), options);
     fake.addParticipant('webinar-1', { identity: 'a' });
     fake.addParticipant('webinar-1', { identity: 'b' });
     let state = emptyState('l');

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/spec/config.ts';
 import { checkSources } from '../../../src/spec/load.ts';
 import {
+  boundarySecrets,
   collectSecretValues,
   redactSecrets,
   resolveSecret,
@@ -43,7 +44,7 @@ describe('secrets', () => {
     expect(diagnostics).toEqual([]);
 
     expect(redactSecrets(specs[0]?.spec)).toMatchObject({ authPassword: '(sensitive)' });
-    const values = collectSecretValues(specs, { SIP_PW: 'hunter22' });
+    const values = collectSecretValues(specs, boundarySecrets({ SIP_PW: 'hunter22' }).resolve);
     expect(values).toEqual(['hunter22']);
     expect(scrubSecrets('password=hunter22;', values)).toBe('password=(sensitive);');
   });

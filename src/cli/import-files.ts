@@ -9,8 +9,8 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { UsageError } from '../core/errors.ts';
 import { kebab } from '../spec/spec-constants.ts';
-import type { ImportKind } from './import-map.ts';
-import type { ImportedDoc } from './import-plan.ts';
+import type { ImportKind } from '../app/import-map.ts';
+import type { ImportedDoc } from '../app/import-plan.ts';
 
 export interface ImportFile {
   /** Path relative to the working directory. */
