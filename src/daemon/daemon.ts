@@ -7,19 +7,18 @@
  *
  * This file composes; each part has its own file: the listener (daemon-http.ts), the lock wait
  * (lock-wait.ts), the spec and time sources (spec-sources.ts), webhook intake
- * (webhook-intake.ts), retry wakeups (wakeups.ts) and the reconciler (reconciler.ts).
+ * (webhook-intake.ts), retry wakeups (wakeups.ts), the reconciler (reconciler.ts), and the
+ * options the command hands in (daemon-options.ts).
  */
-import type { Logger } from 'pino';
-import type { LiveKitPort } from '../adapters/livekit/port.ts';
-import { createDaemonMetrics, type DaemonMetrics } from '../adapters/metrics/registry.ts';
-import type { StateBackend, StateLock } from '../adapters/state/backend.ts';
-import { createStatusStore, type StatusStore } from '../adapters/status/status-store.ts';
-import type { Secrets } from '../spec/secrets.ts';
+import { createDaemonMetrics } from '../adapters/metrics/registry.ts';
+import type { StateLock } from '../adapters/state/backend.ts';
+import { createStatusStore } from '../adapters/status/status-store.ts';
 import { createWorkQueue, type WorkQueue } from '../engine/work-queue.ts';
 import { startDaemonHttp } from './daemon-http.ts';
 import { DASHBOARD_TOKEN_ENV } from './dashboard/access.ts';
 import { createDashboard } from './dashboard/dashboard.ts';
 import { observeStatusStore } from './dashboard/observed-status.ts';
+import type { DaemonOptions, RunningDaemon } from './daemon-options.ts';
 import { createEgressPolicyIndex } from './egress-policies.ts';
 import { createGate } from './gate.ts';
 import { healthReasons, readyReasons } from './health.ts';
@@ -34,65 +33,9 @@ import { createSpecStore } from './spec-store.ts';
 import { createWakeups } from './wakeups.ts';
 import { createWebhookIntake } from './webhook-intake.ts';
 import { within } from './within.ts';
-import {
-  attachGitSource,
-  markSpecCommits,
-  type DaemonGit,
-  type DaemonGitSettings,
-} from './git-source/daemon-git.ts';
 
-export interface DaemonOptions {
-  cwd: string;
-  specPaths: readonly string[];
-  listen: { host: string; port: number };
-  /** A separate listener for /metrics, /healthz and /readyz; `listen` then serves only the webhook. */
-  metricsListen?: { host: string; port: number };
-  webhookPath: string;
-  intervalMs: number;
-  statusDir: string;
-  backend: StateBackend;
-  /** The raw port; the daemon puts its rate limit in front. */
-  port: LiveKitPort;
-  creds: { apiKey: string; apiSecret: string };
-  log: Logger;
-  /** The daemon's clock (schedules, status times); tests may shift it. */
-  now: () => Date;
-  prune: boolean;
-  maxDeletes: number;
-  concurrency: number;
-  workers: number;
-  rate: { perSecond: number; burst: number };
-  toolVersion: string;
-  /** The environment and secret resolver the command hands down (also to scrub messages). */
-  secrets: Secrets;
-  /** Give up standing by after this long (exit 4); absent: wait for as long as it takes. */
-  lockTimeoutMs?: number;
-  /** Each try at the lock waits this long before logging and trying again. */
-  lockTryMs: number;
-  drainMs: number;
-  maxBodyBytes?: number;
-  debounceMs?: number;
-  /** /healthz fails when a reconcile runs longer than this (default 2 min). */
-  workStallMs?: number;
-  /** /healthz fails when the lease made no progress for this long (default 30 s). */
-  leaseStallMs?: number;
-  /** Backoff of a failing key: first delay and cap. */
-  backoff?: { baseMs: number; maxMs: number };
-  /** Specs from a git repository instead of `specPaths` (see docs/git-source.md). */
-  git?: DaemonGitSettings;
-}
-
-export interface RunningDaemon {
-  host: string;
-  port: number;
-  /** The probe listener's address: the same as host/port unless `metricsListen` was given. */
-  probes: { host: string; port: number };
-  metrics: DaemonMetrics;
-  status: StatusStore;
-  /** Resolves with the exit code once the daemon has stopped. */
-  done: Promise<number>;
-  stop(code?: number): Promise<void>;
-}
+export type { DaemonOptions, RunningDaemon } from './daemon-options.ts';
+import { attachGitSource, markSpecCommits, type DaemonGit } from './git-source/daemon-git.ts';
 
 const SEEN_PERSISTED = 1000;
 const WORK_STALL_MS = 120_000;

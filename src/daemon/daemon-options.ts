@@ -1,0 +1,64 @@
+/**
+ * What the daemon command hands the daemon, and what it gets back: the daemon's contract with
+ * its one caller (src/cli/commands/daemon.ts). The lifecycle itself is daemon.ts.
+ */
+import type { Logger } from 'pino';
+import type { LiveKitPort } from '../adapters/livekit/port.ts';
+import type { DaemonMetrics } from '../adapters/metrics/registry.ts';
+import type { StateBackend } from '../adapters/state/backend.ts';
+import type { StatusStore } from '../adapters/status/status-store.ts';
+import type { Secrets } from '../spec/secrets.ts';
+import type { DaemonGitSettings } from './git-source/daemon-git.ts';
+
+export interface DaemonOptions {
+  cwd: string;
+  specPaths: readonly string[];
+  listen: { host: string; port: number };
+  /** A separate listener for /metrics, /healthz and /readyz; `listen` then serves only the webhook. */
+  metricsListen?: { host: string; port: number };
+  webhookPath: string;
+  intervalMs: number;
+  statusDir: string;
+  backend: StateBackend;
+  /** The raw port; the daemon puts its rate limit in front. */
+  port: LiveKitPort;
+  creds: { apiKey: string; apiSecret: string };
+  log: Logger;
+  /** The daemon's clock (schedules, status times); tests may shift it. */
+  now: () => Date;
+  prune: boolean;
+  maxDeletes: number;
+  concurrency: number;
+  workers: number;
+  rate: { perSecond: number; burst: number };
+  toolVersion: string;
+  /** The environment and secret resolver the command hands down (also to scrub messages). */
+  secrets: Secrets;
+  /** Give up standing by after this long (exit 4); absent: wait for as long as it takes. */
+  lockTimeoutMs?: number;
+  /** Each try at the lock waits this long before logging and trying again. */
+  lockTryMs: number;
+  drainMs: number;
+  maxBodyBytes?: number;
+  debounceMs?: number;
+  /** /healthz fails when a reconcile runs longer than this (default 2 min). */
+  workStallMs?: number;
+  /** /healthz fails when the lease made no progress for this long (default 30 s). */
+  leaseStallMs?: number;
+  /** Backoff of a failing key: first delay and cap. */
+  backoff?: { baseMs: number; maxMs: number };
+  /** Specs from a git repository instead of `specPaths` (see docs/git-source.md). */
+  git?: DaemonGitSettings;
+}
+
+export interface RunningDaemon {
+  host: string;
+  port: number;
+  /** The probe listener's address: the same as host/port unless `metricsListen` was given. */
+  probes: { host: string; port: number };
+  metrics: DaemonMetrics;
+  status: StatusStore;
+  /** Resolves with the exit code once the daemon has stopped. */
+  done: Promise<number>;
+  stop(code?: number): Promise<void>;
+}
