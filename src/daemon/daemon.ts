@@ -7,8 +7,8 @@
  *
  * This file composes; each part has its own file: the listener (daemon-http.ts), the lock wait
  * (lock-wait.ts), the spec and time sources (spec-sources.ts), webhook intake
- * (webhook-intake.ts), retry wakeups (wakeups.ts), the reconciler (reconciler.ts), and the
- * options the command hands in (daemon-options.ts).
+ * (webhook-intake.ts), retry wakeups (wakeups.ts), its self-reports (self-reports.ts), the
+ * reconciler (reconciler.ts), and the options the command hands in (daemon-options.ts).
  */
 import { createDaemonMetrics } from '../adapters/metrics/registry.ts';
 import type { StateLock } from '../adapters/state/backend.ts';
@@ -28,6 +28,7 @@ import { createReconciler, roomKey } from './reconciler.ts';
 import { createScheduleTimers } from './schedule-timers.ts';
 import { createSecretValues } from './secret-values.ts';
 import { createSeenIds } from './seen-ids.ts';
+import { createSelfReports } from './self-reports.ts';
 import { createSpecSources } from './spec-sources.ts';
 import { createSpecStore } from './spec-store.ts';
 import { createWakeups } from './wakeups.ts';
@@ -48,8 +49,6 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
   let queue: WorkQueue | undefined;
   let lock: StateLock | undefined;
   let stopping = false;
-  let firstFullDone = false;
-  let livekitUp: boolean | undefined;
   let seenDirty = false;
   // Start times of the reconciles running now, and the lease's last progress: for /healthz.
   const running = new Map<string, number>();
@@ -73,19 +72,13 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
   // Filled from `_daemon.yaml` once the lock is held: a standby daemon writes no status at all.
   const seen = createSeenIds(10_000);
 
+  const reports = createSelfReports({ metrics, status, log, now: o.now });
   // Aborted when the drain bound passes: LiveKit calls still waiting or in flight give up.
   const halt = new AbortController();
   const port = limitedPort(
     o.port,
     createTokenBucket(o.rate.perSecond, o.rate.burst),
-    (up) => {
-      if (up === livekitUp) return;
-      livekitUp = up;
-      metrics.livekitUp.set(up ? 1 : 0);
-      status.updateDaemon((d) => (d.livekitUp = up));
-      if (up) log.info('LiveKit reachable');
-      else log.warn('LiveKit unreachable; retrying with backoff');
-    },
+    reports.onReachability,
     halt.signal,
   );
   // With a git source the specs are read through the link to the commit in force.
@@ -182,7 +175,11 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
         leaseStallMs: o.leaseStallMs ?? LEASE_STALL_MS,
       }),
     notReadyReasons: () => [
-      ...readyReasons({ leading: lock !== undefined, firstFullDone, livekitUp }),
+      ...readyReasons({
+        leading: lock !== undefined,
+        firstFullDone: reports.firstFullDone(),
+        livekitUp: reports.livekitUp(),
+      }),
       ...(git && !git.source.status().applied ? ['no git commit applied yet'] : []),
     ],
   });
@@ -242,14 +239,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       secrets: o.secrets,
       egressPolicies,
       requeueAt: wakeups.requeueAt,
-      onFullResync: (ok, message) => {
-        if (ok && !firstFullDone) log.info('first full reconcile finished; ready');
-        if (ok) firstFullDone = true;
-        status.updateDaemon((d) => {
-          d.lastFullResync = { time: o.now().toISOString(), result: ok ? 'success' : 'error' };
-          if (message !== undefined) d.lastFullResync.message = message;
-        });
-      },
+      onFullResync: reports.onFullResync,
     });
     queue = createWorkQueue({
       workers: o.workers,
