@@ -25,7 +25,24 @@ declare module '../kind.ts' {
   }
 }
 
+// settle and plan of one planFrom ask for the same observation: computed once.
+const wantedCache = new WeakMap<
+  AgentObservation,
+  { at: number; specs: unknown; wanted: Map<string, WantedDispatch> }
+>();
+
 function wantedOf(i: PlanStepInput, observation: AgentObservation): Map<string, WantedDispatch> {
+  const hit = wantedCache.get(observation);
+  if (hit && hit.at === i.at.getTime() && hit.specs === i.specs) return hit.wanted;
+  const wanted = computeWanted(i, observation);
+  wantedCache.set(observation, { at: i.at.getTime(), specs: i.specs, wanted });
+  return wanted;
+}
+
+function computeWanted(
+  i: PlanStepInput,
+  observation: AgentObservation,
+): Map<string, WantedDispatch> {
   const scope = i.scope;
   const rooms = scope ? i.observed.rooms.filter((r) => scope.has(r.name)) : i.observed.rooms;
   return wantedDispatches(
