@@ -14,6 +14,7 @@ import { loadProject, type Project } from '../src/app/project.ts';
 import { openStateBackend } from '../src/adapters/state/open-backend.ts';
 import { emptyState, type StateDocument } from '../src/core/inventory.ts';
 import { FakeLiveKit } from '../test/fakes/fake-livekit.ts';
+import { boundarySecrets } from '../src/spec/secrets.ts';
 import { SMOKE, sizeArg } from './smoke.ts';
 
 const ROOMS = sizeArg(0, 1_000, 10);
@@ -60,7 +61,7 @@ async function timePlans(
       now: new Date(),
       prune: false,
       toolVersion: 'bench',
-      env: {},
+      secrets: boundarySecrets({}),
     });
     ms.push(performance.now() - t0);
     changes = out.plan.changes.length;
@@ -101,7 +102,7 @@ try {
     now: new Date(),
     prune: false,
     toolVersion: 'bench',
-    env: {},
+    secrets: boundarySecrets({}),
   });
   const lock = await backend.acquireLock({ operation: 'apply' });
   await applyPlan({
@@ -111,7 +112,7 @@ try {
     settled: planned.state,
     concurrency: 16,
     now: () => new Date(),
-    env: {},
+    secrets: boundarySecrets({}),
   });
   await lock.release();
   const convergedState = await backend.read();
