@@ -61,16 +61,14 @@ describe('github comment --all-targets', () => {
       'livekit-gitops/plan/staging=success',
     ]);
     expect(gh.statuses.every((s) => s.sha === headSha)).toBe(true);
-    const bodies = Object.fromEntries(
-      gh.comments.map((c) => [c.body.split('\n', 1)[0], c.body] as const),
-    );
-    expect(Object.keys(bodies).sort()).toEqual([
+    const bodies = new Map(gh.comments.map((c) => [c.body.split('\n', 1)[0] ?? '', c.body]));
+    expect([...bodies.keys()].sort()).toEqual([
       '<!-- livekit-gitops:plan target=prod -->',
       '<!-- livekit-gitops:plan target=staging -->',
     ]);
-    expect(bodies['<!-- livekit-gitops:plan target=staging -->']).toContain(`+ room.${p}s`);
-    expect(bodies['<!-- livekit-gitops:plan target=prod -->']).toContain(`+ room.${p}p`);
-    expect(bodies['<!-- livekit-gitops:plan target=prod -->']).not.toContain(`${p}s`);
+    expect(bodies.get('<!-- livekit-gitops:plan target=staging -->')).toContain(`+ room.${p}s`);
+    expect(bodies.get('<!-- livekit-gitops:plan target=prod -->')).toContain(`+ room.${p}p`);
+    expect(bodies.get('<!-- livekit-gitops:plan target=prod -->')).not.toContain(`${p}s`);
 
     // Again with the same plans: the sticky comments are found and left as they are.
     const writes = gh.writes().filter((w) => w.path.includes('/comments')).length;
