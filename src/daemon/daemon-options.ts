@@ -13,6 +13,8 @@ import type { DaemonGitSettings } from './git-source/daemon-git.ts';
 export interface DaemonOptions {
   cwd: string;
   specPaths: readonly string[];
+  /** The target whose composition is reconciled (overlays, `metadata.targets`); none: the base. */
+  target?: { name: string; known: readonly string[]; overlays: readonly string[] };
   listen: { host: string; port: number };
   /** A separate listener for /metrics, /healthz and /readyz; `listen` then serves only the webhook. */
   metricsListen?: { host: string; port: number };

@@ -95,8 +95,13 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
         },
       })
     : undefined;
+  const composition = o.target
+    ? { target: o.target.name, knownTargets: o.target.known, overlays: o.target.overlays }
+    : {};
   const specs = createSpecStore(
-    git ? { paths: git.paths, cwd: git.cwd } : { paths: o.specPaths, cwd: o.cwd },
+    git
+      ? { paths: git.paths, cwd: git.cwd, ...composition, overlays: [] }
+      : { paths: o.specPaths, cwd: o.cwd, ...composition },
   );
   const secretValues = createSecretValues({
     specs,
@@ -116,7 +121,8 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
 
   const timers = createScheduleTimers({ now: o.now, onEdge: (room) => enqueue(roomKey(room)) });
   const sources = createSpecSources({
-    specPaths: o.specPaths,
+    // An overlay's change reloads as a base file's does.
+    specPaths: [...o.specPaths, ...(o.target?.overlays ?? [])],
     cwd: o.cwd,
     ...(o.debounceMs !== undefined ? { debounceMs: o.debounceMs } : {}),
     intervalMs: o.intervalMs,

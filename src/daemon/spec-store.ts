@@ -4,13 +4,20 @@
  * specs of its last valid version (none if it never had one) while its errors are reported.
  * Cross-file rules (duplicate names, references) run on the combination; if the combination
  * breaks them, the previous valid combination stays in force.
+ *
+ * A target's documents are composed as plan and apply compose them (src/spec/load.ts): its
+ * overlays patch the base and `metadata.targets` drops what it is excluded from. A file whose
+ * YAML does not parse keeps its last parsed documents in the composition; a composed document
+ * that fails its schema counts against the file it came from (the base file when it was patched).
  */
 import { sortDiagnostics, type Diagnostic } from '../core/diagnostics.ts';
 import type { DesiredRoom } from '../kinds/room/desired.ts';
 import { desiredRoomFromSpec } from '../kinds/room/from-spec.ts';
 import { specSetHash } from '../app/project.ts';
-import { checkSources } from '../spec/load.ts';
-import { readSpecFiles } from '../spec/read-files.ts';
+import { DEFAULT_TARGET } from '../spec/config-targets.ts';
+import { checkDocuments, parseSources } from '../spec/load.ts';
+import { composeTarget, unknownTargetDiagnostics, type RawDocument } from '../spec/overlay.ts';
+import { readSpecFiles, type ReadResult } from '../spec/read-files.ts';
 import { runSemanticRules } from '../spec/semantic/index.ts';
 import type { LoadedRoom, LoadedSpec } from '../spec/types.ts';
 
@@ -31,6 +38,12 @@ export interface SpecStore {
 export interface SpecStoreOptions {
   paths: readonly string[];
   cwd: string;
+  /** The target composed (`default` without `targets:`), for `metadata.targets`. */
+  target?: string;
+  /** Every target name, for `metadata.targets` (default: just `target`). */
+  knownTargets?: readonly string[];
+  /** The target's overlay directories, applied in order over `paths`. */
+  overlays?: readonly string[];
 }
 
 function isError(d: Diagnostic): boolean {
@@ -47,29 +60,63 @@ function snapshotOf(specs: LoadedSpec[], errors: Diagnostic[]): SpecSnapshot {
 }
 
 export function createSpecStore(opts: SpecStoreOptions): SpecStore {
+  const target = opts.target ?? DEFAULT_TARGET;
   /** display path → specs of the file's last valid version. */
   let inForce = new Map<string, LoadedSpec[]>();
+  /** display path → the layer (0 the base, then each overlay) and its last parsed documents. */
+  let parsedInForce = new Map<string, { layer: number; docs: RawDocument[] }>();
   let snapshot = snapshotOf([], []);
 
-  async function reload(): Promise<SpecSnapshot> {
-    const read = await readSpecFiles(opts.paths, opts.cwd);
-    const readErrors = read.diagnostics.filter(isError);
-    const errors: Diagnostic[] = [...readErrors];
-    const next = new Map<string, LoadedSpec[]>();
+  /** One layer's documents, each file at its last version that parsed. */
+  function layer(
+    index: number,
+    read: ReadResult,
+    errors: Diagnostic[],
+    parsed: Map<string, { layer: number; docs: RawDocument[] }>,
+  ): RawDocument[] {
     // A missing or unreadable spec path (a checkout in progress) is not a deletion: files that
     // were in force and are not listed now stay in force while read errors exist.
-    if (readErrors.length > 0) for (const [file, specs] of inForce) next.set(file, specs);
+    if (read.diagnostics.some(isError)) {
+      for (const [file, p] of parsedInForce) if (p.layer === index) parsed.set(file, p);
+    }
     for (const src of read.sources) {
-      const checked = checkSources([src]);
-      const bad = checked.diagnostics.filter(isError);
-      if (bad.length === 0) {
-        next.set(src.display, checked.specs);
-        continue;
-      }
+      const p = parseSources([src]);
+      const bad = p.diagnostics.filter(isError);
       errors.push(...bad);
-      const previous = inForce.get(src.display);
-      if (previous) next.set(src.display, previous);
-      else next.delete(src.display);
+      const previous = parsedInForce.get(src.display);
+      if (bad.length === 0) parsed.set(src.display, { layer: index, docs: p.documents });
+      else if (previous) parsed.set(src.display, previous);
+      else parsed.delete(src.display);
+    }
+    return [...parsed.values()].filter((p) => p.layer === index).flatMap((p) => p.docs);
+  }
+
+  async function reload(): Promise<SpecSnapshot> {
+    const layers = [opts.paths, ...(opts.overlays ?? []).map((o) => [o])];
+    const reads = await Promise.all(layers.map((paths) => readSpecFiles(paths, opts.cwd)));
+    const errors: Diagnostic[] = reads.flatMap((r) => r.diagnostics.filter(isError));
+    const parsed = new Map<string, { layer: number; docs: RawDocument[] }>();
+    const docs = reads.map((read, i) => layer(i, read, errors, parsed));
+    const [base = [], ...overlays] = docs;
+    errors.push(
+      ...unknownTargetDiagnostics([...base, ...overlays.flat()], opts.knownTargets ?? [target]),
+    );
+    // Checked one composed document at a time, grouped by the file it counts against.
+    const byFile = new Map<string, { specs: LoadedSpec[]; bad: boolean }>();
+    for (const d of composeTarget(target, base, overlays.flat())) {
+      const one = checkDocuments([d]);
+      const bad = one.diagnostics.filter(isError);
+      const group = byFile.get(d.source.file) ?? { specs: [], bad: false };
+      group.specs.push(...one.specs);
+      group.bad ||= bad.length > 0;
+      byFile.set(d.source.file, group);
+      errors.push(...bad);
+    }
+    const next = new Map<string, LoadedSpec[]>();
+    for (const [file, group] of byFile) {
+      const previous = inForce.get(file);
+      if (!group.bad) next.set(file, group.specs);
+      else if (previous) next.set(file, previous);
     }
     const combined = [...next.values()].flat();
     const semantic = runSemanticRules({ specs: combined }).filter(isError);
@@ -79,6 +126,7 @@ export function createSpecStore(opts: SpecStoreOptions): SpecStore {
       return snapshot;
     }
     inForce = next;
+    parsedInForce = parsed;
     snapshot = snapshotOf(combined, errors);
     return snapshot;
   }

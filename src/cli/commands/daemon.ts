@@ -4,6 +4,7 @@ import { openStateBackend } from '../../adapters/state/open-backend.ts';
 import { parseListen } from '../../adapters/webhook/http-server.ts';
 import { UsageError } from '../../core/errors.ts';
 import { startDaemon } from '../../daemon/daemon.ts';
+import { DEFAULT_TARGET } from '../../spec/config-targets.ts';
 import { parseDuration } from '../../spec/duration.ts';
 import { boundarySecrets } from '../../spec/secrets.ts';
 import { ExitCode } from '../exit-codes.ts';
@@ -108,11 +109,6 @@ export function registerDaemon(program: Command, ctx: CommandContext): void {
     // One daemon serves one target: its server, state, spec paths and status directory.
     const view = await loadTargetConfig(ctx, flags);
     const config = view.config;
-    if (view.target.overlays.length > 0 && paths.length === 0) {
-      throw new UsageError(
-        `target ${view.target.name} has overlays, which the daemon does not compose yet; run it on a spec directory of its own`,
-      );
-    }
 
     const listenText = flags.listen ?? config.daemon.listen;
     const listen = parseListen(listenText);
@@ -131,6 +127,11 @@ export function registerDaemon(program: Command, ctx: CommandContext): void {
     if (git && paths.length > 0) {
       throw new UsageError('spec paths and a git source exclude each other (use --git-path)');
     }
+    if (git && view.target.overlays.length > 0) {
+      throw new UsageError(
+        `target ${view.target.name} has overlays, which a git source does not compose yet; follow a spec directory of its own`,
+      );
+    }
     const offset = Number(flags.clockOffset ?? '0');
     if (!Number.isFinite(offset)) throw new UsageError('--clock-offset wants milliseconds');
 
@@ -141,6 +142,12 @@ export function registerDaemon(program: Command, ctx: CommandContext): void {
     const daemon = await startDaemon({
       cwd: ctx.io.cwd,
       specPaths: paths.length > 0 ? paths : config.specPaths,
+      // Composed as plan and apply compose it: overlays over the base, metadata.targets applied.
+      target: {
+        name: config.declaredTargets ? view.target.name : DEFAULT_TARGET,
+        known: view.config.targets.map((t) => t.name),
+        overlays: view.target.overlays,
+      },
       listen,
       ...(metricsListen ? { metricsListen } : {}),
       ...(flags.workStall !== undefined

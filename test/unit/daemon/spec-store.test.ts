@@ -64,3 +64,50 @@ describe('spec store: last valid version per file', () => {
     expect(gone.errors.length).toBeGreaterThan(0);
   });
 });
+
+describe('spec store: a target’s composition', () => {
+  const overlayDoc = (name: string, spec: Record<string, unknown>): string =>
+    JSON.stringify({ kind: 'Room', metadata: { name }, spec });
+
+  it('patches the base with the overlays, drops other targets’ documents, keeps a broken overlay’s last parse', async () => {
+    const ws = await makeWorkspace({
+      'rooms/a.yaml': roomYaml('a', { metadata: 'base', maxParticipants: 5 }),
+      'rooms/s.yaml': JSON.stringify({
+        apiVersion: 'livekit-gitops/v1',
+        kind: 'Room',
+        metadata: { name: 's', targets: ['staging'] },
+        spec: {},
+      }),
+      'prod/a.yaml': overlayDoc('a', { metadata: 'prod' }),
+      'prod/b.yaml': roomYaml('b'),
+    });
+    const store = createSpecStore({
+      paths: ['rooms'],
+      cwd: ws,
+      target: 'prod',
+      knownTargets: ['staging', 'prod'],
+      overlays: ['prod'],
+    });
+    const v1 = await store.reload();
+    expect(v1.errors).toEqual([]);
+    expect(v1.rooms.map((r) => `${r.name}:${r.metadata ?? ''}:${r.maxParticipants ?? ''}`)).toEqual(
+      ['a:prod:5', 'b::'],
+    );
+
+    await writeFiles(ws, { 'prod/a.yaml': 'kind: Room\nmetadata: [' });
+    const broken = await store.reload();
+    expect(broken.errors.map((e) => e.file)).toEqual(['prod/a.yaml']);
+    expect(broken.rooms.find((r) => r.name === 'a')?.metadata).toBe('prod');
+
+    // A patch that breaks the schema keeps the patched document's file at its last valid version.
+    await writeFiles(ws, { 'prod/a.yaml': overlayDoc('a', { maxParticipants: -1 }) });
+    const invalid = await store.reload();
+    expect(invalid.errors.map((e) => e.file)).toEqual(['prod/a.yaml']);
+    expect(invalid.rooms.find((r) => r.name === 'a')?.maxParticipants).toBe(5);
+
+    await writeFiles(ws, { 'prod/a.yaml': overlayDoc('a', { metadata: 'prod-2' }) });
+    const fixed = await store.reload();
+    expect(fixed.errors).toEqual([]);
+    expect(changedRooms(v1, fixed)).toEqual(['a']);
+  });
+});
