@@ -8,6 +8,7 @@ import type { DaemonMetrics } from '../adapters/metrics/registry.ts';
 import type { StateBackend } from '../adapters/state/backend.ts';
 import type { StatusStore } from '../adapters/status/status-store.ts';
 import type { Secrets } from '../spec/secrets.ts';
+import type { SinkSettings } from '../adapters/notify/sinks.ts';
 import type { DaemonGitSettings } from './git-source/daemon-git.ts';
 
 export interface DaemonOptions {
@@ -51,6 +52,8 @@ export interface DaemonOptions {
   backoff?: { baseMs: number; maxMs: number };
   /** Specs from a git repository instead of `specPaths` (see docs/git-source.md). */
   git?: DaemonGitSettings;
+  /** Notification sinks with their secrets already resolved (docs/notifications.md). */
+  notifications?: { sinks: readonly SinkSettings[]; secrets: readonly string[] };
 }
 
 export interface RunningDaemon {

@@ -37,6 +37,7 @@ import { within } from './within.ts';
 
 export type { DaemonOptions, RunningDaemon } from './daemon-options.ts';
 import { attachGitSource, markSpecCommits, type DaemonGit } from './git-source/daemon-git.ts';
+import { createNotifier } from '../adapters/notify/notifier.ts';
 
 const SEEN_PERSISTED = 1000;
 const WORK_STALL_MS = 120_000;
@@ -107,8 +108,15 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     specs,
     apiSecret: o.creds.apiSecret,
     secrets: o.secrets,
-    ...(git ? { extra: git.secrets } : {}),
+    extra: [...(git?.secrets ?? []), ...(o.notifications?.secrets ?? [])],
   });
+  const notifier = createNotifier({
+    sinks: o.notifications?.sinks ?? [],
+    secretValues,
+    registry: metrics.registry,
+    warn: (fields, message) => log.warn(fields, message),
+  });
+  const notify = notifier.notify;
   /** Each declared room's status names the commit that last changed its spec. */
   function markCommits(): void {
     const commit = git?.source.status().applied;
@@ -134,6 +142,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     metrics,
     log,
     enqueue,
+    notify,
   });
   const wakeups = createWakeups({ now: o.now, enqueue });
   const egressPolicies = createEgressPolicyIndex();
@@ -207,10 +216,12 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     if (!got) return;
     lock = got;
     lock.onLost((reason) => {
+      notify({ type: 'leadership', change: 'lost', reason: reason.message });
       log.fatal({ reason: reason.message }, 'state lock lost; stopping');
       void stop(1);
     });
     log.info({ state: o.backend.describe() }, 'state lock held; reconciling');
+    notify({ type: 'leadership', change: 'acquired', holder: `pid ${process.pid}` });
     // Read after taking the lock: the previous holder's seen ids and statuses are final now.
     await status.load();
     for (const id of status.daemon().seenEventIds) seen.add(id);
@@ -243,6 +254,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       toolVersion: o.toolVersion,
       secretValues,
       secrets: o.secrets,
+      notify,
       egressPolicies,
       requeueAt: wakeups.requeueAt,
       onFullResync: reports.onFullResync,
@@ -294,6 +306,8 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       const drained = (await queue?.shutdown({ drainMs: left() })) ?? true;
       halt.abort(new Error('daemon stopping'));
       if (!drained) log.warn({ drainMs: o.drainMs }, 'in-flight work did not finish in time');
+      // Pending notifications get a short moment; undelivered ones are dropped, never block exit.
+      await notifier.close(Math.min(left() + 250, CLEANUP_MS));
       // Cleanup gets its own short bound: a write queued behind a stuck one must not hold exit.
       const cleanup = (async () => {
         if (lock) {

@@ -26,6 +26,8 @@ import type { EgressPolicyIndex } from './egress-policies.ts';
 import { foldRecordingResults, ownedEgressCount } from './fold-recording.ts';
 import type { Gate } from './gate.ts';
 import type { SpecStore } from './spec-store.ts';
+import type { Notify } from '../adapters/notify/events.ts';
+import { reconcileEvents } from './notify-events.ts';
 import { foldRoomResult, roomOfChange, type ReconcileResult } from './fold-reconcile.ts';
 
 export const FULL_RESYNC_KEY = '*';
@@ -51,6 +53,8 @@ export interface ReconcilerDeps {
   secretValues: () => readonly string[];
   /** The environment and secret resolver the command hands down. */
   secrets: Secrets;
+  /** Drift, failures, holds and ended recordings go to the notification sinks. */
+  notify?: Notify;
   /** ListParticipants calls per full resync at most (occupied declared rooms). */
   maxParticipantLists?: number;
   onFullResync?: (ok: boolean, message?: string) => void;
@@ -191,6 +195,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     }
     if (refused !== undefined && overall === 'success') overall = 'held';
     foldRecording(scope, observed.egress, recordingEvents, outcomes, settled, snap.specs, time);
+    for (const e of reconcileEvents({ plan, outcomes, refused, recordingEvents })) deps.notify?.(e);
     const failed = outcomes.filter((o) => !o.ok).length;
     if (failed > 0) throw new ReconcileFailed(`${failed} change(s) failed`);
     return overall;
@@ -253,6 +258,9 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       } catch (err) {
         deps.metrics.reconcileTotal.inc({ result: 'error' });
         const message = errorText(err, deps.secretValues());
+        if (!(err instanceof ReconcileFailed)) {
+          deps.notify?.({ type: 'failed', ...(name !== undefined ? { room: name } : {}), message });
+        }
         if (full) deps.onFullResync?.(false, message);
         else if (name !== undefined && !(err instanceof ReconcileFailed)) {
           foldRoomResult(deps.status, {

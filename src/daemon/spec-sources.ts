@@ -9,6 +9,7 @@ import type { StatusStore } from '../adapters/status/status-store.ts';
 import { watchSpecs, type SpecWatcher } from '../adapters/watch/spec-watcher.ts';
 import { FULL_RESYNC_KEY, roomKey } from './reconciler.ts';
 import type { ScheduleTimers } from './schedule-timers.ts';
+import type { Notify } from '../adapters/notify/events.ts';
 import {
   changedRooms,
   nonRoomSpecsChanged,
@@ -17,6 +18,8 @@ import {
 } from './spec-store.ts';
 
 export interface SpecSourcesOptions {
+  /** Spec errors appearing or clearing go to the notification sinks. */
+  notify?: Notify;
   specPaths: readonly string[];
   cwd: string;
   debounceMs?: number;
@@ -47,17 +50,25 @@ export function createSpecSources(o: SpecSourcesOptions): SpecSources {
   let intervalTimer: NodeJS.Timeout | undefined;
   let closed = false;
 
+  let reported = 0;
   function report(snap: SpecSnapshot): void {
     metrics.specErrors.set(snap.errors.length);
+    const errors = snap.errors.map((e) => ({
+      file: e.file,
+      line: e.line,
+      col: e.col,
+      code: e.code,
+      message: e.message,
+    }));
+    // A reload with the same errors repeats an event the notifier de-duplicates.
+    if (errors.length > 0 || reported > 0) {
+      const change = errors.length > 0 ? 'appeared' : 'cleared';
+      o.notify?.({ type: 'specErrors', change, count: errors.length, errors });
+    }
+    reported = errors.length;
     status.updateDaemon((d) => {
       d.specHash = snap.specHash;
-      d.specErrors = snap.errors.map((e) => ({
-        file: e.file,
-        line: e.line,
-        col: e.col,
-        code: e.code,
-        message: e.message,
-      }));
+      d.specErrors = errors;
     });
     for (const e of snap.errors) {
       log.error(

@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { closed, duration, FromEnv, FromFile, SCHEMA_BASE, SecretRef } from './schema-common.ts';
+import { NotificationsSchema } from './config-notifications-schema.ts';
 import { TargetsSchema } from './config-targets-schema.ts';
 
 export const ProjectConfigSchema = closed(
@@ -120,6 +121,7 @@ export const ProjectConfigSchema = closed(
       }),
     ),
     targets: Type.Optional(TargetsSchema),
+    notifications: Type.Optional(NotificationsSchema),
   },
   {
     $id: `${SCHEMA_BASE}config.json`,
@@ -151,6 +153,8 @@ export interface ProjectConfig {
   source?: { git: GitSourceInput };
   /** The deployments this repository drives; one implicit `default` without `targets:`. */
   targets: TargetConfig[];
+  /** Notification sinks, as written (secrets still references). */
+  notifications?: NotificationsInput;
   /** Whether the file declared `targets:` (without it, `--target` is only a label, as before). */
   declaredTargets: boolean;
 }
@@ -170,3 +174,5 @@ export interface TargetConfig {
 export { DEFAULT_CONFIG } from './config-defaults.ts';
 
 export type GitSourceInput = NonNullable<ProjectConfigInput['source']>['git'];
+
+export type NotificationsInput = NonNullable<ProjectConfigInput['notifications']>;

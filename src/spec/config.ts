@@ -6,6 +6,7 @@ import type { ProjectConfig, ProjectConfigInput } from './config-schema.ts';
 import { checkTargets, resolveTargets } from './config-targets.ts';
 import { parseDuration } from './duration.ts';
 import { gitSourceDiagnostics } from './config-git-source.ts';
+import { notificationDiagnostics } from './config-notifications.ts';
 import { parseYaml } from './parse-yaml.ts';
 import { makeLocator } from './positions.ts';
 import { readSpecFile } from './read-files.ts';
@@ -33,6 +34,7 @@ export function applyDefaults(input: ProjectConfigInput): ProjectConfig {
   }
   const base = {
     ...(input.source ? { source: input.source } : {}),
+    ...(input.notifications ? { notifications: input.notifications } : {}),
     specPaths: input.specPaths ?? DEFAULT_CONFIG.specPaths,
     stateDir: input.stateDir ?? DEFAULT_CONFIG.stateDir,
     statusDir: input.statusDir ?? DEFAULT_CONFIG.statusDir,
@@ -100,6 +102,7 @@ export async function loadConfig(cwd: string, file?: string): Promise<ConfigResu
     );
   }
   diagnostics.push(...gitSourceDiagnostics(input, read.display, locate));
+  diagnostics.push(...notificationDiagnostics(input, read.display, locate));
   if (input.state?.backend === 'redis' && !input.state.redis) {
     diagnostics.push(
       diagnostic(

@@ -5,6 +5,7 @@ import { parseListen } from '../../adapters/webhook/http-server.ts';
 import { UsageError } from '../../core/errors.ts';
 import { startDaemon } from '../../daemon/daemon.ts';
 import { DEFAULT_TARGET } from '../../spec/config-targets.ts';
+import { resolveSinks } from '../../adapters/notify/sinks.ts';
 import { parseDuration } from '../../spec/duration.ts';
 import { boundarySecrets } from '../../spec/secrets.ts';
 import { ExitCode } from '../exit-codes.ts';
@@ -132,6 +133,12 @@ export function registerDaemon(program: Command, ctx: CommandContext): void {
         `target ${view.target.name} has overlays, which a git source does not compose yet; follow a spec directory of its own`,
       );
     }
+    const notifications = resolveSinks(config.notifications, ctx.io.env);
+    if (notifications.missing.length > 0) {
+      throw new UsageError(
+        `notifications: environment variable(s) not set: ${notifications.missing.join(', ')}`,
+      );
+    }
     const offset = Number(flags.clockOffset ?? '0');
     if (!Number.isFinite(offset)) throw new UsageError('--clock-offset wants milliseconds');
 
@@ -180,6 +187,7 @@ export function registerDaemon(program: Command, ctx: CommandContext): void {
         : {}),
       drainMs: durationOf(flags.drainTimeout ?? '10s', '--drain-timeout'),
       ...(git ? { git } : {}),
+      ...(notifications.sinks.length > 0 ? { notifications } : {}),
       ...(flags.debounce !== undefined
         ? { debounceMs: whole(flags.debounce, 200, '--debounce') }
         : {}),

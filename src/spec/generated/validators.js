@@ -14487,10 +14487,11 @@ return errors === 0;
 validate28.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const ProjectConfig = validate29;
-const schema40 = {"type":"object","properties":{"specPaths":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Spec files or directories (default [rooms])."},"stateDir":{"type":"string","minLength":1,"description":"Local state directory (default .livekit-gitops)."},"statusDir":{"type":"string","minLength":1,"description":"Status files directory (default status)."},"state":{"type":"object","properties":{"backend":{"enum":["file","redis"],"description":"Where state lives (default file)."},"redis":{"type":"object","required":["address"],"properties":{"address":{"type":"string","minLength":1,"description":"host:port of Redis."},"keyPrefix":{"type":"string","description":"Key prefix (default livekit-gitops:)."},"password":{"anyOf":[{"type":"object","required":["fromEnv"],"properties":{"fromEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Name of the environment variable that holds the secret."}},"title":"Secret from an environment variable","additionalProperties":false},{"type":"object","required":["fromFile"],"properties":{"fromFile":{"type":"string","minLength":1,"description":"Path of a file holding the secret, relative to the spec file."}},"title":"Secret from a file","additionalProperties":false}],"title":"SecretRef","description":"A secret: `{ fromEnv: NAME }` or `{ fromFile: path }`, never the value itself."}},"additionalProperties":false}},"additionalProperties":false},"prune":{"type":"boolean","description":"Delete owned objects whose spec is gone (default false)."},"maxDeletes":{"type":"integer","minimum":0,"description":"Refuse applies deleting more (default 10)."},"concurrency":{"type":"integer","minimum":1,"maximum":256,"description":"Parallel API calls (default 16)."},"daemon":{"type":"object","properties":{"listen":{"type":"string","pattern":"^[^\\s:]+:[0-9]{1,5}$","description":"HOST:PORT of the HTTP listener (default 127.0.0.1:8080)."},"interval":{"type":"string","pattern":"^([0-9]+(ms|s|m|h|d))+$","description":"Resync interval (default 5m).","examples":["90m","1h30m"]},"webhookPath":{"type":"string","pattern":"^/","description":"Webhook path (default /webhook)."}},"additionalProperties":false},"source":{"type":"object","required":["git"],"properties":{"git":{"type":"object","required":["url"],"properties":{"url":{"type":"string","minLength":1,"description":"Repository URL (https://, ssh://, git@host:path, git://, file:// or a path); never with credentials in it."},"ref":{"type":"string","minLength":1,"pattern":"^[^\\s~^:?*\\[\\\\]+$","description":"Branch name or full ref to follow (default main)."},"path":{"type":"string","minLength":1,"description":"Spec files or directory inside the repository (default .)."},"interval":{"type":"string","pattern":"^([0-9]+(ms|s|m|h|d))+$","description":"How often the ref is fetched (default 1m).","examples":["90m","1h30m"]},"auth":{"anyOf":[{"type":"object","required":["sshKey"],"properties":{"sshKey":{"type":"object","required":["fromFile"],"properties":{"fromFile":{"type":"string","minLength":1,"description":"Path of a file holding the secret, relative to the spec file."}},"title":"Secret from a file","additionalProperties":false},"knownHosts":{"type":"object","required":["fromFile"],"properties":{"fromFile":{"type":"string","minLength":1,"description":"Path of a file holding the secret, relative to the spec file."}},"title":"Secret from a file","additionalProperties":false}},"title":"SSH key","additionalProperties":false},{"type":"object","required":["token"],"properties":{"token":{"type":"object","required":["fromEnv"],"properties":{"fromEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Name of the environment variable that holds the secret."}},"title":"Secret from an environment variable","additionalProperties":false},"username":{"type":"string","minLength":1,"description":"HTTP user name sent with the token (default x-access-token)."}},"title":"HTTPS token","additionalProperties":false}],"description":"Credentials by reference: an SSH key file or a token variable."},"webhook":{"type":"object","required":["secret"],"properties":{"secret":{"anyOf":[{"type":"object","required":["fromEnv"],"properties":{"fromEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Name of the environment variable that holds the secret."}},"title":"Secret from an environment variable","additionalProperties":false},{"type":"object","required":["fromFile"],"properties":{"fromFile":{"type":"string","minLength":1,"description":"Path of a file holding the secret, relative to the spec file."}},"title":"Secret from a file","additionalProperties":false}],"title":"SecretRef","description":"A secret: `{ fromEnv: NAME }` or `{ fromFile: path }`, never the value itself."}},"additionalProperties":false},"verify":{"type":"object","required":["allowedSigners"],"properties":{"allowedSigners":{"type":"object","required":["fromFile"],"properties":{"fromFile":{"type":"string","minLength":1,"description":"Path of a file holding the secret, relative to the spec file."}},"title":"Secret from a file","additionalProperties":false}},"additionalProperties":false}},"additionalProperties":false}},"additionalProperties":false},"targets":{"type":"object","patternProperties":{"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$":{"type":"object","properties":{"livekit":{"type":"object","properties":{"urlEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Variable holding the server URL (default LIVEKIT_URL)."},"apiKeyEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Variable holding the API key (default LIVEKIT_API_KEY)."},"apiSecretEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Variable holding the API secret (default LIVEKIT_API_SECRET)."}},"description":"Names of the environment variables of the connection, never values.","additionalProperties":false},"state":{"type":"object","properties":{"backend":{"enum":["file","redis"],"description":"Where the state lives (default: the top-level state.backend)."},"dir":{"type":"string","minLength":1,"description":"File backend directory (default <stateDir>/<target>)."},"address":{"type":"string","minLength":1,"description":"host:port of Redis (redis backend)."},"keyPrefix":{"type":"string","description":"Redis key prefix (default <state.redis.keyPrefix><target>:)."},"password":{"anyOf":[{"type":"object","required":["fromEnv"],"properties":{"fromEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Name of the environment variable that holds the secret."}},"title":"Secret from an environment variable","additionalProperties":false},{"type":"object","required":["fromFile"],"properties":{"fromFile":{"type":"string","minLength":1,"description":"Path of a file holding the secret, relative to the spec file."}},"title":"Secret from a file","additionalProperties":false}],"title":"SecretRef","description":"A secret: `{ fromEnv: NAME }` or `{ fromFile: path }`, never the value itself."}},"description":"Own state (lineage, inventory, lock) of this target.","additionalProperties":false},"specPaths":{"type":"array","items":{"type":"string","minLength":1},"description":"Spec files or directories (default: the top-level specPaths)."},"overlays":{"type":"array","items":{"type":"string","minLength":1},"description":"Overlay directories whose documents patch or add to the base (in order)."},"statusDir":{"type":"string","minLength":1,"description":"Status files directory (default <statusDir>/<target>)."}},"description":"One LiveKit deployment.","additionalProperties":false}},"minProperties":1,"additionalProperties":false,"description":"LiveKit deployments driven from this repository (staging, production, regions)."}},"$id":"config","title":"livekit-gitops.yaml","description":"Project configuration; every field is optional.","additionalProperties":false};
+const schema40 = {"type":"object","properties":{"specPaths":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Spec files or directories (default [rooms])."},"stateDir":{"type":"string","minLength":1,"description":"Local state directory (default .livekit-gitops)."},"statusDir":{"type":"string","minLength":1,"description":"Status files directory (default status)."},"state":{"type":"object","properties":{"backend":{"enum":["file","redis"],"description":"Where state lives (default file)."},"redis":{"type":"object","required":["address"],"properties":{"address":{"type":"string","minLength":1,"description":"host:port of Redis."},"keyPrefix":{"type":"string","description":"Key prefix (default livekit-gitops:)."},"password":{"anyOf":[{"type":"object","required":["fromEnv"],"properties":{"fromEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Name of the environment variable that holds the secret."}},"title":"Secret from an environment variable","additionalProperties":false},{"type":"object","required":["fromFile"],"properties":{"fromFile":{"type":"string","minLength":1,"description":"Path of a file holding the secret, relative to the spec file."}},"title":"Secret from a file","additionalProperties":false}],"title":"SecretRef","description":"A secret: `{ fromEnv: NAME }` or `{ fromFile: path }`, never the value itself."}},"additionalProperties":false}},"additionalProperties":false},"prune":{"type":"boolean","description":"Delete owned objects whose spec is gone (default false)."},"maxDeletes":{"type":"integer","minimum":0,"description":"Refuse applies deleting more (default 10)."},"concurrency":{"type":"integer","minimum":1,"maximum":256,"description":"Parallel API calls (default 16)."},"daemon":{"type":"object","properties":{"listen":{"type":"string","pattern":"^[^\\s:]+:[0-9]{1,5}$","description":"HOST:PORT of the HTTP listener (default 127.0.0.1:8080)."},"interval":{"type":"string","pattern":"^([0-9]+(ms|s|m|h|d))+$","description":"Resync interval (default 5m).","examples":["90m","1h30m"]},"webhookPath":{"type":"string","pattern":"^/","description":"Webhook path (default /webhook)."}},"additionalProperties":false},"source":{"type":"object","required":["git"],"properties":{"git":{"type":"object","required":["url"],"properties":{"url":{"type":"string","minLength":1,"description":"Repository URL (https://, ssh://, git@host:path, git://, file:// or a path); never with credentials in it."},"ref":{"type":"string","minLength":1,"pattern":"^[^\\s~^:?*\\[\\\\]+$","description":"Branch name or full ref to follow (default main)."},"path":{"type":"string","minLength":1,"description":"Spec files or directory inside the repository (default .)."},"interval":{"type":"string","pattern":"^([0-9]+(ms|s|m|h|d))+$","description":"How often the ref is fetched (default 1m).","examples":["90m","1h30m"]},"auth":{"anyOf":[{"type":"object","required":["sshKey"],"properties":{"sshKey":{"type":"object","required":["fromFile"],"properties":{"fromFile":{"type":"string","minLength":1,"description":"Path of a file holding the secret, relative to the spec file."}},"title":"Secret from a file","additionalProperties":false},"knownHosts":{"type":"object","required":["fromFile"],"properties":{"fromFile":{"type":"string","minLength":1,"description":"Path of a file holding the secret, relative to the spec file."}},"title":"Secret from a file","additionalProperties":false}},"title":"SSH key","additionalProperties":false},{"type":"object","required":["token"],"properties":{"token":{"type":"object","required":["fromEnv"],"properties":{"fromEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Name of the environment variable that holds the secret."}},"title":"Secret from an environment variable","additionalProperties":false},"username":{"type":"string","minLength":1,"description":"HTTP user name sent with the token (default x-access-token)."}},"title":"HTTPS token","additionalProperties":false}],"description":"Credentials by reference: an SSH key file or a token variable."},"webhook":{"type":"object","required":["secret"],"properties":{"secret":{"anyOf":[{"type":"object","required":["fromEnv"],"properties":{"fromEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Name of the environment variable that holds the secret."}},"title":"Secret from an environment variable","additionalProperties":false},{"type":"object","required":["fromFile"],"properties":{"fromFile":{"type":"string","minLength":1,"description":"Path of a file holding the secret, relative to the spec file."}},"title":"Secret from a file","additionalProperties":false}],"title":"SecretRef","description":"A secret: `{ fromEnv: NAME }` or `{ fromFile: path }`, never the value itself."}},"additionalProperties":false},"verify":{"type":"object","required":["allowedSigners"],"properties":{"allowedSigners":{"type":"object","required":["fromFile"],"properties":{"fromFile":{"type":"string","minLength":1,"description":"Path of a file holding the secret, relative to the spec file."}},"title":"Secret from a file","additionalProperties":false}},"additionalProperties":false}},"additionalProperties":false}},"additionalProperties":false},"targets":{"type":"object","patternProperties":{"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$":{"type":"object","properties":{"livekit":{"type":"object","properties":{"urlEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Variable holding the server URL (default LIVEKIT_URL)."},"apiKeyEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Variable holding the API key (default LIVEKIT_API_KEY)."},"apiSecretEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Variable holding the API secret (default LIVEKIT_API_SECRET)."}},"description":"Names of the environment variables of the connection, never values.","additionalProperties":false},"state":{"type":"object","properties":{"backend":{"enum":["file","redis"],"description":"Where the state lives (default: the top-level state.backend)."},"dir":{"type":"string","minLength":1,"description":"File backend directory (default <stateDir>/<target>)."},"address":{"type":"string","minLength":1,"description":"host:port of Redis (redis backend)."},"keyPrefix":{"type":"string","description":"Redis key prefix (default <state.redis.keyPrefix><target>:)."},"password":{"anyOf":[{"type":"object","required":["fromEnv"],"properties":{"fromEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Name of the environment variable that holds the secret."}},"title":"Secret from an environment variable","additionalProperties":false},{"type":"object","required":["fromFile"],"properties":{"fromFile":{"type":"string","minLength":1,"description":"Path of a file holding the secret, relative to the spec file."}},"title":"Secret from a file","additionalProperties":false}],"title":"SecretRef","description":"A secret: `{ fromEnv: NAME }` or `{ fromFile: path }`, never the value itself."}},"description":"Own state (lineage, inventory, lock) of this target.","additionalProperties":false},"specPaths":{"type":"array","items":{"type":"string","minLength":1},"description":"Spec files or directories (default: the top-level specPaths)."},"overlays":{"type":"array","items":{"type":"string","minLength":1},"description":"Overlay directories whose documents patch or add to the base (in order)."},"statusDir":{"type":"string","minLength":1,"description":"Status files directory (default <statusDir>/<target>)."}},"description":"One LiveKit deployment.","additionalProperties":false}},"minProperties":1,"additionalProperties":false,"description":"LiveKit deployments driven from this repository (staging, production, regions)."},"notifications":{"type":"object","required":["sinks"],"properties":{"sinks":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$","description":"Sink name (logs)."},"events":{"type":"array","items":{"enum":["drift","failed","held","recordingEnded","leadership","specErrors"]},"minItems":1,"description":"Events sent to this sink (default all)."},"rooms":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Room name globs; events about other rooms are not sent (default all)."},"dedupWindow":{"type":"string","pattern":"^([0-9]+(ms|s|m|h|d))+$","description":"Identical events within this window are sent once (default 5m).","examples":["90m","1h30m"]},"ratePerMinute":{"type":"integer","minimum":1,"maximum":600,"description":"Deliveries per minute at most (default 30)."},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Retries after a failed delivery (default 3)."},"slack":{"type":"object","required":["url"],"properties":{"url":{"type":"object","required":["fromEnv"],"properties":{"fromEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Name of the environment variable that holds the secret."}},"title":"Secret from an environment variable","additionalProperties":false}},"description":"Slack-compatible incoming webhook (a text message).","additionalProperties":false},"webhook":{"type":"object","required":["url","secret"],"properties":{"url":{"anyOf":[{"type":"string","pattern":"^https?://"},{"type":"object","required":["fromEnv"],"properties":{"fromEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Name of the environment variable that holds the secret."}},"title":"Secret from an environment variable","additionalProperties":false}],"description":"The receiver: a URL, or `{ fromEnv: NAME }` when the URL holds a token."},"secret":{"type":"object","required":["fromEnv"],"properties":{"fromEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Name of the environment variable that holds the secret."}},"title":"Secret from an environment variable","additionalProperties":false}},"description":"JSON webhook, body signed with HMAC-SHA256.","additionalProperties":false}},"additionalProperties":false},"minItems":1}},"additionalProperties":false}},"$id":"config","title":"livekit-gitops.yaml","description":"Project configuration; every field is optional.","additionalProperties":false};
 const pattern86 = new RegExp("^[^\\s:]+:[0-9]{1,5}$", "u");
 const pattern88 = new RegExp("^/", "u");
 const pattern89 = new RegExp("^[^\\s~^:?*\\[\\\\]+$", "u");
+const pattern102 = new RegExp("^https?://", "u");
 
 function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="config" */;
@@ -16398,14 +16399,635 @@ vErrors.push(err143);
 errors++;
 }
 }
-}
-else {
-const err144 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.type,parentSchema:schema40,data};
+if(data.notifications !== undefined){
+let data59 = data.notifications;
+if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
+if(data59.sinks === undefined){
+const err144 = {instancePath:instancePath+"/notifications",schemaPath:"#/properties/notifications/required",keyword:"required",params:{missingProperty: "sinks"},message:"must have required property '"+"sinks"+"'",schema:schema40.properties.notifications.required,parentSchema:schema40.properties.notifications,data:data59};
 if(vErrors === null){
 vErrors = [err144];
 }
 else {
 vErrors.push(err144);
+}
+errors++;
+}
+for(const key25 in data59){
+if(!(key25 === "sinks")){
+const err145 = {instancePath:instancePath+"/notifications",schemaPath:"#/properties/notifications/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.notifications,data:data59};
+if(vErrors === null){
+vErrors = [err145];
+}
+else {
+vErrors.push(err145);
+}
+errors++;
+}
+}
+if(data59.sinks !== undefined){
+let data60 = data59.sinks;
+if(Array.isArray(data60)){
+if(data60.length < 1){
+const err146 = {instancePath:instancePath+"/notifications/sinks",schemaPath:"#/properties/notifications/properties/sinks/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema40.properties.notifications.properties.sinks,data:data60};
+if(vErrors === null){
+vErrors = [err146];
+}
+else {
+vErrors.push(err146);
+}
+errors++;
+}
+const len3 = data60.length;
+for(let i3=0; i3<len3; i3++){
+let data61 = data60[i3];
+if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
+for(const key26 in data61){
+if(!((((((((key26 === "name") || (key26 === "events")) || (key26 === "rooms")) || (key26 === "dedupWindow")) || (key26 === "ratePerMinute")) || (key26 === "retries")) || (key26 === "slack")) || (key26 === "webhook"))){
+const err147 = {instancePath:instancePath+"/notifications/sinks/" + i3,schemaPath:"#/properties/notifications/properties/sinks/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.notifications.properties.sinks.items,data:data61};
+if(vErrors === null){
+vErrors = [err147];
+}
+else {
+vErrors.push(err147);
+}
+errors++;
+}
+}
+if(data61.name !== undefined){
+let data62 = data61.name;
+if(typeof data62 === "string"){
+if(!pattern5.test(data62)){
+const err148 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/name",schemaPath:"#/properties/notifications/properties/sinks/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$",parentSchema:schema40.properties.notifications.properties.sinks.items.properties.name,data:data62};
+if(vErrors === null){
+vErrors = [err148];
+}
+else {
+vErrors.push(err148);
+}
+errors++;
+}
+}
+else {
+const err149 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/name",schemaPath:"#/properties/notifications/properties/sinks/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.notifications.properties.sinks.items.properties.name.type,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.name,data:data62};
+if(vErrors === null){
+vErrors = [err149];
+}
+else {
+vErrors.push(err149);
+}
+errors++;
+}
+}
+if(data61.events !== undefined){
+let data63 = data61.events;
+if(Array.isArray(data63)){
+if(data63.length < 1){
+const err150 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/events",schemaPath:"#/properties/notifications/properties/sinks/items/properties/events/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.events,data:data63};
+if(vErrors === null){
+vErrors = [err150];
+}
+else {
+vErrors.push(err150);
+}
+errors++;
+}
+const len4 = data63.length;
+for(let i4=0; i4<len4; i4++){
+let data64 = data63[i4];
+if(!((((((data64 === "drift") || (data64 === "failed")) || (data64 === "held")) || (data64 === "recordingEnded")) || (data64 === "leadership")) || (data64 === "specErrors"))){
+const err151 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/events/" + i4,schemaPath:"#/properties/notifications/properties/sinks/items/properties/events/items/enum",keyword:"enum",params:{allowedValues: schema40.properties.notifications.properties.sinks.items.properties.events.items.enum},message:"must be equal to one of the allowed values",schema:schema40.properties.notifications.properties.sinks.items.properties.events.items.enum,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.events.items,data:data64};
+if(vErrors === null){
+vErrors = [err151];
+}
+else {
+vErrors.push(err151);
+}
+errors++;
+}
+}
+}
+else {
+const err152 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/events",schemaPath:"#/properties/notifications/properties/sinks/items/properties/events/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema40.properties.notifications.properties.sinks.items.properties.events.type,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.events,data:data63};
+if(vErrors === null){
+vErrors = [err152];
+}
+else {
+vErrors.push(err152);
+}
+errors++;
+}
+}
+if(data61.rooms !== undefined){
+let data65 = data61.rooms;
+if(Array.isArray(data65)){
+if(data65.length < 1){
+const err153 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/rooms",schemaPath:"#/properties/notifications/properties/sinks/items/properties/rooms/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.rooms,data:data65};
+if(vErrors === null){
+vErrors = [err153];
+}
+else {
+vErrors.push(err153);
+}
+errors++;
+}
+const len5 = data65.length;
+for(let i5=0; i5<len5; i5++){
+let data66 = data65[i5];
+if(typeof data66 === "string"){
+if(func1(data66) < 1){
+const err154 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/rooms/" + i5,schemaPath:"#/properties/notifications/properties/sinks/items/properties/rooms/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.rooms.items,data:data66};
+if(vErrors === null){
+vErrors = [err154];
+}
+else {
+vErrors.push(err154);
+}
+errors++;
+}
+}
+else {
+const err155 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/rooms/" + i5,schemaPath:"#/properties/notifications/properties/sinks/items/properties/rooms/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.notifications.properties.sinks.items.properties.rooms.items.type,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.rooms.items,data:data66};
+if(vErrors === null){
+vErrors = [err155];
+}
+else {
+vErrors.push(err155);
+}
+errors++;
+}
+}
+}
+else {
+const err156 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/rooms",schemaPath:"#/properties/notifications/properties/sinks/items/properties/rooms/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema40.properties.notifications.properties.sinks.items.properties.rooms.type,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.rooms,data:data65};
+if(vErrors === null){
+vErrors = [err156];
+}
+else {
+vErrors.push(err156);
+}
+errors++;
+}
+}
+if(data61.dedupWindow !== undefined){
+let data67 = data61.dedupWindow;
+if(typeof data67 === "string"){
+if(!pattern8.test(data67)){
+const err157 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/dedupWindow",schemaPath:"#/properties/notifications/properties/sinks/items/properties/dedupWindow/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(ms|s|m|h|d))+$",parentSchema:schema40.properties.notifications.properties.sinks.items.properties.dedupWindow,data:data67};
+if(vErrors === null){
+vErrors = [err157];
+}
+else {
+vErrors.push(err157);
+}
+errors++;
+}
+}
+else {
+const err158 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/dedupWindow",schemaPath:"#/properties/notifications/properties/sinks/items/properties/dedupWindow/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.notifications.properties.sinks.items.properties.dedupWindow.type,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.dedupWindow,data:data67};
+if(vErrors === null){
+vErrors = [err158];
+}
+else {
+vErrors.push(err158);
+}
+errors++;
+}
+}
+if(data61.ratePerMinute !== undefined){
+let data68 = data61.ratePerMinute;
+if(!(((typeof data68 == "number") && (!(data68 % 1) && !isNaN(data68))) && (isFinite(data68)))){
+const err159 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/ratePerMinute",schemaPath:"#/properties/notifications/properties/sinks/items/properties/ratePerMinute/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.notifications.properties.sinks.items.properties.ratePerMinute.type,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.ratePerMinute,data:data68};
+if(vErrors === null){
+vErrors = [err159];
+}
+else {
+vErrors.push(err159);
+}
+errors++;
+}
+if((typeof data68 == "number") && (isFinite(data68))){
+if(data68 > 600 || isNaN(data68)){
+const err160 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/ratePerMinute",schemaPath:"#/properties/notifications/properties/sinks/items/properties/ratePerMinute/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600},message:"must be <= 600",schema:600,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.ratePerMinute,data:data68};
+if(vErrors === null){
+vErrors = [err160];
+}
+else {
+vErrors.push(err160);
+}
+errors++;
+}
+if(data68 < 1 || isNaN(data68)){
+const err161 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/ratePerMinute",schemaPath:"#/properties/notifications/properties/sinks/items/properties/ratePerMinute/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.ratePerMinute,data:data68};
+if(vErrors === null){
+vErrors = [err161];
+}
+else {
+vErrors.push(err161);
+}
+errors++;
+}
+}
+}
+if(data61.retries !== undefined){
+let data69 = data61.retries;
+if(!(((typeof data69 == "number") && (!(data69 % 1) && !isNaN(data69))) && (isFinite(data69)))){
+const err162 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/retries",schemaPath:"#/properties/notifications/properties/sinks/items/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.notifications.properties.sinks.items.properties.retries.type,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.retries,data:data69};
+if(vErrors === null){
+vErrors = [err162];
+}
+else {
+vErrors.push(err162);
+}
+errors++;
+}
+if((typeof data69 == "number") && (isFinite(data69))){
+if(data69 > 10 || isNaN(data69)){
+const err163 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/retries",schemaPath:"#/properties/notifications/properties/sinks/items/properties/retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.retries,data:data69};
+if(vErrors === null){
+vErrors = [err163];
+}
+else {
+vErrors.push(err163);
+}
+errors++;
+}
+if(data69 < 0 || isNaN(data69)){
+const err164 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/retries",schemaPath:"#/properties/notifications/properties/sinks/items/properties/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.retries,data:data69};
+if(vErrors === null){
+vErrors = [err164];
+}
+else {
+vErrors.push(err164);
+}
+errors++;
+}
+}
+}
+if(data61.slack !== undefined){
+let data70 = data61.slack;
+if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
+if(data70.url === undefined){
+const err165 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/slack",schemaPath:"#/properties/notifications/properties/sinks/items/properties/slack/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema40.properties.notifications.properties.sinks.items.properties.slack.required,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.slack,data:data70};
+if(vErrors === null){
+vErrors = [err165];
+}
+else {
+vErrors.push(err165);
+}
+errors++;
+}
+for(const key27 in data70){
+if(!(key27 === "url")){
+const err166 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/slack",schemaPath:"#/properties/notifications/properties/sinks/items/properties/slack/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.slack,data:data70};
+if(vErrors === null){
+vErrors = [err166];
+}
+else {
+vErrors.push(err166);
+}
+errors++;
+}
+}
+if(data70.url !== undefined){
+let data71 = data70.url;
+if(data71 && typeof data71 == "object" && !Array.isArray(data71)){
+if(data71.fromEnv === undefined){
+const err167 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/slack/url",schemaPath:"#/properties/notifications/properties/sinks/items/properties/slack/properties/url/required",keyword:"required",params:{missingProperty: "fromEnv"},message:"must have required property '"+"fromEnv"+"'",schema:schema40.properties.notifications.properties.sinks.items.properties.slack.properties.url.required,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.slack.properties.url,data:data71};
+if(vErrors === null){
+vErrors = [err167];
+}
+else {
+vErrors.push(err167);
+}
+errors++;
+}
+for(const key28 in data71){
+if(!(key28 === "fromEnv")){
+const err168 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/slack/url",schemaPath:"#/properties/notifications/properties/sinks/items/properties/slack/properties/url/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.slack.properties.url,data:data71};
+if(vErrors === null){
+vErrors = [err168];
+}
+else {
+vErrors.push(err168);
+}
+errors++;
+}
+}
+if(data71.fromEnv !== undefined){
+let data72 = data71.fromEnv;
+if(typeof data72 === "string"){
+if(!pattern14.test(data72)){
+const err169 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/slack/url/fromEnv",schemaPath:"#/properties/notifications/properties/sinks/items/properties/slack/properties/url/properties/fromEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]*$"+"\"",schema:"^[A-Z_][A-Z0-9_]*$",parentSchema:schema40.properties.notifications.properties.sinks.items.properties.slack.properties.url.properties.fromEnv,data:data72};
+if(vErrors === null){
+vErrors = [err169];
+}
+else {
+vErrors.push(err169);
+}
+errors++;
+}
+}
+else {
+const err170 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/slack/url/fromEnv",schemaPath:"#/properties/notifications/properties/sinks/items/properties/slack/properties/url/properties/fromEnv/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.notifications.properties.sinks.items.properties.slack.properties.url.properties.fromEnv.type,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.slack.properties.url.properties.fromEnv,data:data72};
+if(vErrors === null){
+vErrors = [err170];
+}
+else {
+vErrors.push(err170);
+}
+errors++;
+}
+}
+}
+else {
+const err171 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/slack/url",schemaPath:"#/properties/notifications/properties/sinks/items/properties/slack/properties/url/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.notifications.properties.sinks.items.properties.slack.properties.url.type,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.slack.properties.url,data:data71};
+if(vErrors === null){
+vErrors = [err171];
+}
+else {
+vErrors.push(err171);
+}
+errors++;
+}
+}
+}
+else {
+const err172 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/slack",schemaPath:"#/properties/notifications/properties/sinks/items/properties/slack/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.notifications.properties.sinks.items.properties.slack.type,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.slack,data:data70};
+if(vErrors === null){
+vErrors = [err172];
+}
+else {
+vErrors.push(err172);
+}
+errors++;
+}
+}
+if(data61.webhook !== undefined){
+let data73 = data61.webhook;
+if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
+if(data73.url === undefined){
+const err173 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema40.properties.notifications.properties.sinks.items.properties.webhook.required,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook,data:data73};
+if(vErrors === null){
+vErrors = [err173];
+}
+else {
+vErrors.push(err173);
+}
+errors++;
+}
+if(data73.secret === undefined){
+const err174 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/required",keyword:"required",params:{missingProperty: "secret"},message:"must have required property '"+"secret"+"'",schema:schema40.properties.notifications.properties.sinks.items.properties.webhook.required,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook,data:data73};
+if(vErrors === null){
+vErrors = [err174];
+}
+else {
+vErrors.push(err174);
+}
+errors++;
+}
+for(const key29 in data73){
+if(!((key29 === "url") || (key29 === "secret"))){
+const err175 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook,data:data73};
+if(vErrors === null){
+vErrors = [err175];
+}
+else {
+vErrors.push(err175);
+}
+errors++;
+}
+}
+if(data73.url !== undefined){
+let data74 = data73.url;
+const _errs192 = errors;
+let valid45 = false;
+const _errs193 = errors;
+if(typeof data74 === "string"){
+if(!pattern102.test(data74)){
+const err176 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook/url",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/properties/url/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^https?://"},message:"must match pattern \""+"^https?://"+"\"",schema:"^https?://",parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.url.anyOf[0],data:data74};
+if(vErrors === null){
+vErrors = [err176];
+}
+else {
+vErrors.push(err176);
+}
+errors++;
+}
+}
+else {
+const err177 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook/url",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/properties/url/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.url.anyOf[0].type,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.url.anyOf[0],data:data74};
+if(vErrors === null){
+vErrors = [err177];
+}
+else {
+vErrors.push(err177);
+}
+errors++;
+}
+var _valid4 = _errs193 === errors;
+valid45 = valid45 || _valid4;
+const _errs195 = errors;
+if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
+if(data74.fromEnv === undefined){
+const err178 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook/url",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/properties/url/anyOf/1/required",keyword:"required",params:{missingProperty: "fromEnv"},message:"must have required property '"+"fromEnv"+"'",schema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.url.anyOf[1].required,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.url.anyOf[1],data:data74};
+if(vErrors === null){
+vErrors = [err178];
+}
+else {
+vErrors.push(err178);
+}
+errors++;
+}
+for(const key30 in data74){
+if(!(key30 === "fromEnv")){
+const err179 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook/url",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/properties/url/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key30},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.url.anyOf[1],data:data74};
+if(vErrors === null){
+vErrors = [err179];
+}
+else {
+vErrors.push(err179);
+}
+errors++;
+}
+}
+if(data74.fromEnv !== undefined){
+let data75 = data74.fromEnv;
+if(typeof data75 === "string"){
+if(!pattern14.test(data75)){
+const err180 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook/url/fromEnv",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/properties/url/anyOf/1/properties/fromEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]*$"+"\"",schema:"^[A-Z_][A-Z0-9_]*$",parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.url.anyOf[1].properties.fromEnv,data:data75};
+if(vErrors === null){
+vErrors = [err180];
+}
+else {
+vErrors.push(err180);
+}
+errors++;
+}
+}
+else {
+const err181 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook/url/fromEnv",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/properties/url/anyOf/1/properties/fromEnv/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.url.anyOf[1].properties.fromEnv.type,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.url.anyOf[1].properties.fromEnv,data:data75};
+if(vErrors === null){
+vErrors = [err181];
+}
+else {
+vErrors.push(err181);
+}
+errors++;
+}
+}
+}
+else {
+const err182 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook/url",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/properties/url/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.url.anyOf[1].type,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.url.anyOf[1],data:data74};
+if(vErrors === null){
+vErrors = [err182];
+}
+else {
+vErrors.push(err182);
+}
+errors++;
+}
+var _valid4 = _errs195 === errors;
+valid45 = valid45 || _valid4;
+if(!valid45){
+const err183 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook/url",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/properties/url/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.url.anyOf,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.url,data:data74};
+if(vErrors === null){
+vErrors = [err183];
+}
+else {
+vErrors.push(err183);
+}
+errors++;
+}
+else {
+errors = _errs192;
+if(vErrors !== null){
+if(_errs192){
+vErrors.length = _errs192;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data73.secret !== undefined){
+let data76 = data73.secret;
+if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
+if(data76.fromEnv === undefined){
+const err184 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook/secret",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/properties/secret/required",keyword:"required",params:{missingProperty: "fromEnv"},message:"must have required property '"+"fromEnv"+"'",schema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.secret.required,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.secret,data:data76};
+if(vErrors === null){
+vErrors = [err184];
+}
+else {
+vErrors.push(err184);
+}
+errors++;
+}
+for(const key31 in data76){
+if(!(key31 === "fromEnv")){
+const err185 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook/secret",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/properties/secret/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.secret,data:data76};
+if(vErrors === null){
+vErrors = [err185];
+}
+else {
+vErrors.push(err185);
+}
+errors++;
+}
+}
+if(data76.fromEnv !== undefined){
+let data77 = data76.fromEnv;
+if(typeof data77 === "string"){
+if(!pattern14.test(data77)){
+const err186 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook/secret/fromEnv",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/properties/secret/properties/fromEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]*$"+"\"",schema:"^[A-Z_][A-Z0-9_]*$",parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.secret.properties.fromEnv,data:data77};
+if(vErrors === null){
+vErrors = [err186];
+}
+else {
+vErrors.push(err186);
+}
+errors++;
+}
+}
+else {
+const err187 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook/secret/fromEnv",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/properties/secret/properties/fromEnv/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.secret.properties.fromEnv.type,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.secret.properties.fromEnv,data:data77};
+if(vErrors === null){
+vErrors = [err187];
+}
+else {
+vErrors.push(err187);
+}
+errors++;
+}
+}
+}
+else {
+const err188 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook/secret",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/properties/secret/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.secret.type,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.secret,data:data76};
+if(vErrors === null){
+vErrors = [err188];
+}
+else {
+vErrors.push(err188);
+}
+errors++;
+}
+}
+}
+else {
+const err189 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.notifications.properties.sinks.items.properties.webhook.type,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook,data:data73};
+if(vErrors === null){
+vErrors = [err189];
+}
+else {
+vErrors.push(err189);
+}
+errors++;
+}
+}
+}
+else {
+const err190 = {instancePath:instancePath+"/notifications/sinks/" + i3,schemaPath:"#/properties/notifications/properties/sinks/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.notifications.properties.sinks.items.type,parentSchema:schema40.properties.notifications.properties.sinks.items,data:data61};
+if(vErrors === null){
+vErrors = [err190];
+}
+else {
+vErrors.push(err190);
+}
+errors++;
+}
+}
+}
+else {
+const err191 = {instancePath:instancePath+"/notifications/sinks",schemaPath:"#/properties/notifications/properties/sinks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema40.properties.notifications.properties.sinks.type,parentSchema:schema40.properties.notifications.properties.sinks,data:data60};
+if(vErrors === null){
+vErrors = [err191];
+}
+else {
+vErrors.push(err191);
+}
+errors++;
+}
+}
+}
+else {
+const err192 = {instancePath:instancePath+"/notifications",schemaPath:"#/properties/notifications/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.notifications.type,parentSchema:schema40.properties.notifications,data:data59};
+if(vErrors === null){
+vErrors = [err192];
+}
+else {
+vErrors.push(err192);
+}
+errors++;
+}
+}
+}
+else {
+const err193 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.type,parentSchema:schema40,data};
+if(vErrors === null){
+vErrors = [err193];
+}
+else {
+vErrors.push(err193);
 }
 errors++;
 }
