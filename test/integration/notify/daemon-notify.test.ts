@@ -56,6 +56,8 @@ describe('daemon notifications', () => {
     const bodies = () => rx.received.map((r) => JSON.parse(r.body) as Body);
     await waitFor('room created', async () => (await port.listRooms([room])).length === 1, 20_000);
     await waitFor('first notifications', () => bodies().some((b) => b.type === 'drift'), 10_000);
+    // The re-creation is the same event as the first creation: let the 1 s de-duplication window pass.
+    await new Promise((r) => setTimeout(r, 1500));
     const before = rx.received.length;
 
     await port.deleteRoom(room);
