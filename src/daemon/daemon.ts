@@ -38,6 +38,7 @@ import { within } from './within.ts';
 export type { DaemonOptions, RunningDaemon } from './daemon-options.ts';
 import { attachGitSource, markSpecCommits, type DaemonGit } from './git-source/daemon-git.ts';
 import { createNotifier } from '../adapters/notify/notifier.ts';
+import { noNotify, type Notify } from '../adapters/notify/events.ts';
 
 const SEEN_PERSISTED = 1000;
 const WORK_STALL_MS = 120_000;
@@ -82,6 +83,8 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     reports.onReachability,
     halt.signal,
   );
+  // The notifier needs the git source's secrets to scrub, so git events reach it late-bound.
+  let notifyGit: Notify = noNotify;
   // With a git source the specs are read through the link to the commit in force.
   const git: DaemonGit | undefined = o.git
     ? await attachGitSource(o.git, {
@@ -94,6 +97,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
           await sources.reload();
           markCommits();
         },
+        notify: (e) => notifyGit(e),
       })
     : undefined;
   const composition = o.target
@@ -117,6 +121,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     warn: (fields, message) => log.warn(fields, message),
   });
   const notify = notifier.notify;
+  notifyGit = notify;
   /** Each declared room's status names the commit that last changed its spec. */
   function markCommits(): void {
     const commit = git?.source.status().applied;

@@ -8,7 +8,8 @@ import type { Registry } from 'prom-client';
 import type { StatusStore } from '../../adapters/status/status-store.ts';
 import type { HookHandler } from '../../adapters/webhook/http-server.ts';
 import { formatDiagnostic } from '../../core/diagnostics.ts';
-import { fullRef, type AppliedCommit } from '../../core/git-commit.ts';
+import type { Notify } from '../../adapters/notify/events.ts';
+import { fullRef, type AppliedCommit, type RejectedCommit } from '../../core/git-commit.ts';
 import type { DesiredRoom } from '../../kinds/room/desired.ts';
 import { loadSpecs } from '../../spec/load.ts';
 import type { ResolvedGitAuth } from './git-auth.ts';
@@ -49,6 +50,17 @@ export interface DaemonGitDeps {
   active: () => boolean;
   /** After a switch: reload the specs and reconcile what changed. */
   applied(commit: AppliedCommit): Promise<void>;
+  /** A newly refused commit is a `failed` notification. */
+  notify?: Notify;
+}
+
+const ERRORS_IN_MESSAGE = 5;
+
+/** The one-line `failed` message of a refused commit: its SHA, why, and its first errors. */
+export function refusedMessage(r: RejectedCommit): string {
+  const shown = r.errors.slice(0, ERRORS_IN_MESSAGE).join('; ');
+  const more = r.errors.length - ERRORS_IN_MESSAGE;
+  return `git commit ${r.sha.slice(0, 12)} refused (${r.reason}): ${shown}${more > 0 ? ` (+${more} more)` : ''}`;
 }
 
 /** Every error of the specs under `dir`, as `file:line:col CODE message` lines. */
@@ -59,6 +71,7 @@ export async function checkoutErrors(dir: string, specPath: string): Promise<str
 
 export async function attachGitSource(s: DaemonGitSettings, d: DaemonGitDeps): Promise<DaemonGit> {
   const metrics = createGitMetrics(d.registry);
+  let lastRejected: string | undefined;
   const source = await createGitSource({
     config: s.config,
     workDir: s.workDir,
@@ -69,7 +82,14 @@ export async function attachGitSource(s: DaemonGitSettings, d: DaemonGitDeps): P
     metrics,
     validate: (dir) => checkoutErrors(dir, s.config.path),
     applied: (commit) => d.applied(commit),
-    report: (st) => d.status.updateDaemon((x) => (x.git = st)),
+    report: (st) => {
+      d.status.updateDaemon((x) => (x.git = st));
+      // Once per refused commit: the status keeps reporting it until a later commit applies.
+      const r = st.rejected;
+      if (r !== null && r.sha !== lastRejected)
+        d.notify?.({ type: 'failed', message: refusedMessage(r) });
+      lastRejected = r?.sha;
+    },
   });
   const hooks: Record<string, HookHandler> = {};
   if (s.webhookSecret !== undefined) {

@@ -9,6 +9,7 @@ import {
   waitFor,
 } from './daemon-process.ts';
 import { gitTestBed } from './git-bed.ts';
+import { startReceiver } from '../../unit/notify/receiver.ts';
 
 const { env, port, tag, running, later, metadataOf } = gitTestBed();
 
@@ -23,20 +24,28 @@ describe('daemon: git source over git daemon', () => {
     );
     const served = await startGitDaemon(origin.base);
     later(() => served.stop());
+    const rx = await startReceiver();
+    later(() => rx.close());
     const ws = await makeWorkspace({
-      'livekit-gitops.yaml': 'prune: true\nsource:\n  git:\n    url: placeholder\n',
+      'livekit-gitops.yaml': [
+        'prune: true',
+        'source:',
+        '  git:',
+        '    url: placeholder',
+        'notifications:',
+        '  sinks:',
+        `    - webhook: { url: "${rx.url}", secret: { fromEnv: NOTIFY_HMAC } }`,
+        '      events: [failed]',
+        '',
+      ].join('\n'),
     });
     // The flags beat the config file's url, path and interval.
-    const d = await startDaemonChild(ws, env, [
-      '--git-url',
-      served.url,
-      '--git-path',
-      'rooms',
-      '--git-interval',
-      '1s',
-      '--interval',
-      '1h',
-    ]);
+    const d = await startDaemonChild(
+      ws,
+      env,
+      ['--git-url', served.url, '--git-path', 'rooms', '--git-interval', '1s', '--interval', '1h'],
+      { NOTIFY_HMAC: `hmac-${tag}` },
+    );
     running.push(d);
 
     await waitFor('room at v1', async () => (await metadataOf(room)) === 'v1');
@@ -87,6 +96,15 @@ describe('daemon: git source over git daemon', () => {
       ),
     ).toBe(1);
     expect(d.logs()).toContain(bad);
+    // ...and notified once, as a `failed` event naming the commit and the file.
+    await waitFor('refusal notified', () => rx.received.length > 0);
+    const refusals = rx.received.map(
+      (r) => JSON.parse(r.body) as { type: string; data: { message: string } },
+    );
+    expect(refusals).toHaveLength(1);
+    expect(refusals[0]?.type).toBe('failed');
+    expect(refusals[0]?.data.message).toContain(bad.slice(0, 12));
+    expect(refusals[0]?.data.message).toMatch(/rooms\/a\.yaml:\d+:\d+/);
     expect(await metadataOf(room)).toBe('v2');
     expect(await port.listRooms([other])).toEqual([]);
 
