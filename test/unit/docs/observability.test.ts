@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { createDaemonMetrics } from '../../../src/adapters/metrics/registry.ts';
+import { createNotifier } from '../../../src/adapters/notify/notifier.ts';
+import { createGitMetrics } from '../../../src/daemon/git-source/git-metrics.ts';
 
 const dir = new URL('../../../docs/observability/', import.meta.url);
 const METRIC = /\b(?:livekit_gitops|process|nodejs)_[a-z0-9_]+\b/g;
@@ -9,6 +11,9 @@ const METRIC = /\b(?:livekit_gitops|process|nodejs)_[a-z0-9_]+\b/g;
 /** Every series name the daemon's /metrics has: histograms as _bucket, _sum and _count too. */
 async function exported(): Promise<Set<string>> {
   const metrics = createDaemonMetrics({ queueDepth: () => 0 });
+  // The git source and the notifier register theirs on the same registry when configured.
+  createGitMetrics(metrics.registry);
+  createNotifier({ sinks: [], secretValues: () => [], registry: metrics.registry });
   const names = new Set<string>();
   for (const m of await metrics.registry.getMetricsAsJSON()) {
     names.add(m.name);
