@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
-import { closed, duration, FromEnv, FromFile, SCHEMA_BASE, SecretRef } from './schema-common.ts';
+import { closed, duration, FromEnv, FromFile, SecretRef } from './schema-common.ts';
+import { SCHEMA_BASE } from './spec-constants.ts';
 import { NotificationsSchema } from './config-notifications-schema.ts';
 import { TargetsSchema } from './config-targets-schema.ts';
 

@@ -1,6 +1,7 @@
 /** The `targets:` section of livekit-gitops.yaml: one entry per LiveKit deployment. */
 import Type, { type Static } from 'typebox';
-import { closed, ENV_NAME_PATTERN, SecretRef } from './schema-common.ts';
+import { closed, SecretRef } from './schema-common.ts';
+import { ENV_NAME_PATTERN } from './spec-constants.ts';
 
 /** Target names become part of PR comment markers and commit status contexts. */
 export const TARGET_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$';

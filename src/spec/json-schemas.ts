@@ -1,7 +1,7 @@
 /** The JSON Schema files in schemas/, built from the typebox definitions (the single source). */
 import { ProjectConfigSchema } from './config-schema.ts';
 import { DOCUMENT_SCHEMAS, KINDS } from './kinds.ts';
-import { kebab, SCHEMA_BASE } from './schema-common.ts';
+import { kebab, SCHEMA_BASE } from './spec-constants.ts';
 
 const DRAFT = 'https://json-schema.org/draft/2020-12/schema';
 

@@ -20,16 +20,6 @@ import {
   UINT32_MAX,
 } from './spec-constants.ts';
 
-export {
-  API_VERSION,
-  DURATION_PATTERN,
-  ENV_NAME_PATTERN,
-  kebab,
-  NAME_MAX,
-  SCHEMA_BASE,
-  UINT32_MAX,
-};
-
 export function closed<P extends TProperties>(
   properties: P,
   options: Record<string, unknown> = {},

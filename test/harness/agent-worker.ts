@@ -5,6 +5,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from './free-port.ts';
+import { onceUntilFailure } from './once.ts';
 
 // A real LiveKit Agents worker (@livekit/agents in its own package, test/agent-worker: it peers on
 // rtc-node 0.13 while the project uses 1.x). Installed by scripts/setup.sh --tests and reused by
@@ -62,19 +63,11 @@ async function lockHash(): Promise<string> {
   return createHash('sha256').update(lock).digest('hex').slice(0, 16);
 }
 
-let installing: Promise<string> | undefined;
-
 /**
  * `npm ci` in test/agent-worker unless its node_modules was installed from the same lockfile
  * (a stamp with the lockfile's hash). Returns a line saying which.
  */
-export function installAgentWorker(): Promise<string> {
-  installing ??= install().catch((err: unknown) => {
-    installing = undefined;
-    throw err;
-  });
-  return installing;
-}
+export const installAgentWorker: () => Promise<string> = onceUntilFailure(install);
 
 async function install(): Promise<string> {
   const hash = await lockHash();

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { onceUntilFailure } from './once.ts';
 
 // The stand-in egress worker (a Go program in test/egress-worker): built on demand by the test
 // harness, never by npm install. See docs/egress-stand-in.md.
@@ -89,20 +90,12 @@ function goBinary(): string {
   return 'go';
 }
 
-let building: Promise<string> | undefined;
-
 /**
  * Builds the worker into `.tools/egress-worker/egress-worker-<hash>` and returns its path; reuses
  * the binary when the sources have not changed. Safe to call from parallel test files: each build
  * writes a temporary file and renames it into place.
  */
-export function buildEgressWorker(): Promise<string> {
-  building ??= build().catch((err: unknown) => {
-    building = undefined;
-    throw err;
-  });
-  return building;
-}
+export const buildEgressWorker: () => Promise<string> = onceUntilFailure(build);
 
 async function build(): Promise<string> {
   const hash = await sourceHash();

@@ -1,7 +1,6 @@
 /** Loaded AgentPolicy specs → the desired model (defaults filled in), sorted by name. */
-import { parseDuration } from '../../spec/duration.ts';
 import type { LoadedAgentPolicy, LoadedSpec } from '../../spec/types.ts';
-import type { ScheduleWindow } from '../room/desired.ts';
+import { toScheduleWindow } from '../room/from-spec.ts';
 import { AGENT_KIND, DEFAULT_COUNTED_KINDS, type DesiredAgentPolicy } from './desired.ts';
 
 export function desiredAgentPolicyFromSpec(loaded: LoadedAgentPolicy): DesiredAgentPolicy {
@@ -22,14 +21,9 @@ export function desiredAgentPolicyFromSpec(loaded: LoadedAgentPolicy): DesiredAg
     removeWhenUnmet: spec.removeWhenUnmet ?? false,
     source: { file: loaded.source.file, line: loaded.source.line, col: loaded.source.col },
   };
-  if (spec.when?.schedule !== undefined) policy.when.schedule = spec.when.schedule.map(toWindow);
+  if (spec.when?.schedule !== undefined)
+    policy.when.schedule = spec.when.schedule.map(toScheduleWindow);
   return policy;
-}
-
-function toWindow(w: { start: string; duration: string; timezone?: string }): ScheduleWindow {
-  const window: ScheduleWindow = { start: w.start, durationMs: parseDuration(w.duration) ?? 0 };
-  if (w.timezone !== undefined) window.timezone = w.timezone;
-  return window;
 }
 
 const cache = new WeakMap<readonly LoadedSpec[], DesiredAgentPolicy[]>();

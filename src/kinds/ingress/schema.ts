@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
-import { closed, NAME_MAX } from '../../spec/schema-common.ts';
+import { closed } from '../../spec/schema-common.ts';
+import { NAME_MAX } from '../../spec/spec-constants.ts';
 
 export const IngressSpec = closed(
   {

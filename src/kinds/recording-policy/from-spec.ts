@@ -2,9 +2,8 @@
 import path from 'node:path';
 import { hashOf } from '../../core/canonical-json.ts';
 import type { JsonValue } from '../../core/plan.ts';
-import { parseDuration } from '../../spec/duration.ts';
 import type { LoadedRecordingPolicy } from '../../spec/types.ts';
-import type { ScheduleWindow } from '../room/desired.ts';
+import { toScheduleWindow } from '../room/from-spec.ts';
 import type { DesiredRecordingPolicy } from './desired.ts';
 import { SOURCE_FIELDS } from './fields.ts';
 
@@ -35,12 +34,7 @@ export function desiredRecordingPolicyFromSpec(
     source: { file: loaded.source.file, line: loaded.source.line, col: loaded.source.col },
     specHash: hashOf({ name: loaded.name, labels: loaded.labels, spec }),
   };
-  if (spec.when?.schedule !== undefined) policy.when.schedule = spec.when.schedule.map(toWindow);
+  if (spec.when?.schedule !== undefined)
+    policy.when.schedule = spec.when.schedule.map(toScheduleWindow);
   return policy;
-}
-
-function toWindow(w: { start: string; duration: string; timezone?: string }): ScheduleWindow {
-  const window: ScheduleWindow = { start: w.start, durationMs: parseDuration(w.duration) ?? 0 };
-  if (w.timezone !== undefined) window.timezone = w.timezone;
-  return window;
 }

@@ -2,13 +2,13 @@ import Type, { type Static } from 'typebox';
 import { SOURCE_FIELDS, STORAGE_FIELDS } from './fields.ts';
 import {
   closed,
-  NAME_MAX,
   RoomSelector,
   Schedule,
   SecretRef,
   stringMap,
   uint32,
 } from '../../spec/schema-common.ts';
+import { NAME_MAX } from '../../spec/spec-constants.ts';
 
 const S3 = closed(
   {

@@ -30,11 +30,16 @@ export function desiredRoomFromSpec(loaded: LoadedRoom): DesiredRoom {
   if (spec.minPlayoutDelay !== undefined) room.minPlayoutDelay = spec.minPlayoutDelay;
   if (spec.maxPlayoutDelay !== undefined) room.maxPlayoutDelay = spec.maxPlayoutDelay;
   if (spec.syncStreams !== undefined) room.syncStreams = spec.syncStreams;
-  if (spec.schedule !== undefined) room.schedule = spec.schedule.map(toWindow);
+  if (spec.schedule !== undefined) room.schedule = spec.schedule.map(toScheduleWindow);
   return room;
 }
 
-function toWindow(w: { start: string; duration: string; timezone?: string }): ScheduleWindow {
+/** A spec's schedule window as the diff reads it (the policies' `when.schedule` too). */
+export function toScheduleWindow(w: {
+  start: string;
+  duration: string;
+  timezone?: string;
+}): ScheduleWindow {
   // The validator already rejected durations that do not parse.
   const window: ScheduleWindow = { start: w.start, durationMs: parseDuration(w.duration) ?? 0 };
   if (w.timezone !== undefined) window.timezone = w.timezone;

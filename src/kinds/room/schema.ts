@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
-import { closed, NAME_MAX, Schedule, uint32 } from '../../spec/schema-common.ts';
+import { closed, Schedule, uint32 } from '../../spec/schema-common.ts';
+import { NAME_MAX } from '../../spec/spec-constants.ts';
 import {
   AGENT_METADATA_MAX,
   AGENT_NAME_MAX,

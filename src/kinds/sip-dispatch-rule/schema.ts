@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
-import { closed, NAME_MAX, ObjectName, SecretRef, stringMap } from '../../spec/schema-common.ts';
+import { closed, ObjectName, SecretRef, stringMap } from '../../spec/schema-common.ts';
+import { NAME_MAX } from '../../spec/spec-constants.ts';
 import { MediaEncryption } from '../sip-inbound-trunk/schema.ts';
 
 export const RULE_TYPES = ['direct', 'individual', 'callee'] as const;

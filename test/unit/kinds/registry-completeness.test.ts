@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { IMPORT_KINDS } from '../../../src/app/import-map.ts';
 import { KIND_MODULES } from '../../../src/kinds/index.ts';
 import { DOCUMENT_SCHEMAS, isKind } from '../../../src/spec/kinds.ts';
-import { kebab } from '../../../src/spec/schema-common.ts';
+import { kebab } from '../../../src/spec/spec-constants.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const read = (path: string): string => readFileSync(`${root}${path}`, 'utf8');
