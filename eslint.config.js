@@ -78,9 +78,6 @@ export default tseslint.config(
   },
   {
     files: ['src/app/**', 'src/kinds/**', 'src/daemon/**'],
-    // Exempt until they move under src/adapters: the git source keeps a checkout cache on disk
-    // and runs git; the dashboard serves the tool's own bundled assets.
-    ignores: ['src/daemon/git-source/**', 'src/daemon/dashboard/**'],
     rules: {
       'no-restricted-imports': [
         'error',

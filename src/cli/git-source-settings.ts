@@ -5,7 +5,7 @@
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../core/errors.ts';
-import { GitAuthError, resolveGitAuth } from '../daemon/git-source/git-auth.ts';
+import { GitAuthError, resolveGitAuth } from '../adapters/git/git-auth.ts';
 import type { DaemonGitSettings } from '../daemon/git-source/daemon-git.ts';
 import type { ProjectConfig } from '../spec/config-schema.ts';
 import { gitPathProblem, gitUrlProblem } from '../spec/config-git-source.ts';

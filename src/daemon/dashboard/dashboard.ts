@@ -6,9 +6,9 @@
  * The Content-Security-Policy allows only the daemon's own script and style: even markup that got
  * into the page could not run.
  */
-import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LockInfo } from '../../core/errors.ts';
+import { readDashboardAssets } from '../../adapters/dashboard-assets/assets.ts';
 import type { StatusStore } from '../../adapters/status/status-store.ts';
 import type { RoomStatus } from '../../adapters/status/room-status.ts';
 import { createDashboardAccess } from './access.ts';
@@ -40,12 +40,6 @@ export interface Dashboard {
   close: () => void;
 }
 
-const ASSETS = new URL('../../../assets/dashboard/', import.meta.url);
-const FILES: Record<string, { file: string; type: string }> = {
-  '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
-  '/dashboard/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
-  '/dashboard/app.css': { file: 'app.css', type: 'text/css; charset=utf-8' },
-};
 const SECURITY_HEADERS = {
   'content-security-policy':
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
@@ -58,12 +52,7 @@ const SECURITY_HEADERS = {
 const LOCK_TTL_MS = 2000;
 
 export function createDashboard(o: DashboardOptions): Dashboard {
-  const assets = new Map(
-    Object.entries(FILES).map(([path, f]) => [
-      path,
-      { body: readFileSync(new URL(f.file, ASSETS)), type: f.type },
-    ]),
-  );
+  const assets = readDashboardAssets();
   const access = createDashboardAccess({ host: o.host, token: o.token });
   // The lock holder comes from the backend (a file or Redis): read in the background, at most
   // every LOCK_TTL_MS, so a snapshot is built from memory alone.
@@ -122,9 +111,7 @@ export function createDashboard(o: DashboardOptions): Dashboard {
       return true;
     }
     const known =
-      Object.hasOwn(FILES, path) ||
-      path === '/dashboard/events' ||
-      path === '/dashboard/snapshot.json';
+      assets.has(path) || path === '/dashboard/events' || path === '/dashboard/snapshot.json';
     if (!known) return false;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET', 'content-type': 'text/plain; charset=utf-8' });

@@ -12,7 +12,7 @@ import type { Notify } from '../../adapters/notify/events.ts';
 import { fullRef, type AppliedCommit, type RejectedCommit } from '../../core/git-commit.ts';
 import type { DesiredRoom } from '../../kinds/room/desired.ts';
 import { loadSpecs } from '../../spec/load.ts';
-import type { ResolvedGitAuth } from './git-auth.ts';
+import type { ResolvedGitAuth } from '../../adapters/git/git-auth.ts';
 import { createGitMetrics } from './git-metrics.ts';
 import { createGitSource, type GitSource } from './git-source.ts';
 import { createPushHook } from './push-hook.ts';

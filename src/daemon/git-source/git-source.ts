@@ -7,10 +7,10 @@
  */
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { openCheckouts, type Checkouts } from './checkouts.ts';
+import { openCheckouts, type Checkouts } from '../../adapters/git/checkouts.ts';
 import type { GitMetrics } from './git-metrics.ts';
-import { openGitRepo, type GitRepo } from './git-repo.ts';
-import type { ResolvedGitAuth } from './git-auth.ts';
+import { openGitRepo, type GitRepo } from '../../adapters/git/git-repo.ts';
+import type { ResolvedGitAuth } from '../../adapters/git/git-auth.ts';
 import {
   fullRef,
   type AppliedCommit,

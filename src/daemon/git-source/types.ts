@@ -1,4 +1,5 @@
 /** The git source's settings. */
+import type { GitAuthConfig } from '../../adapters/git/git-auth.ts';
 
 /** `source.git` of the config, with defaults filled in and references not yet resolved. */
 export interface GitSourceConfig {
@@ -13,7 +14,3 @@ export interface GitSourceConfig {
   /** `POST /hooks/git`: GitHub's X-Hub-Signature-256 HMAC secret, by reference. */
   webhook?: { secret: { fromEnv: string } | { fromFile: string } };
 }
-
-export type GitAuthConfig =
-  | { sshKey: { fromFile: string }; knownHosts?: { fromFile: string } }
-  | { token: { fromEnv: string }; username?: string };

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { gitSourceSettings } from '../../../src/cli/git-source-settings.ts';
 import { formatDiagnostic } from '../../../src/core/diagnostics.ts';
-import { resolveGitAuth } from '../../../src/daemon/git-source/git-auth.ts';
+import { resolveGitAuth } from '../../../src/adapters/git/git-auth.ts';
 import { loadConfig } from '../../../src/spec/config.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'lkg-gitcfg-'));

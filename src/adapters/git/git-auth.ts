@@ -6,7 +6,11 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { GitAuthConfig } from './types.ts';
+
+/** `source.git.auth` of the config: references, not yet resolved. */
+export type GitAuthConfig =
+  | { sshKey: { fromFile: string }; knownHosts?: { fromFile: string } }
+  | { token: { fromEnv: string }; username?: string };
 
 export interface ResolvedGitAuth {
   /** Variables to add to git's environment. */
