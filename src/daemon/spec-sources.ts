@@ -78,10 +78,19 @@ export function createSpecSources(o: SpecSourcesOptions): SpecSources {
     }
   }
 
+  /** The snapshot whose changes were last enqueued: each snapshot put in force is diffed once. */
+  let basis: SpecSnapshot | undefined;
   async function onSpecChange(changed: string[]): Promise<void> {
-    const before = specs.current();
-    const after = await specs.reload();
-    log.info({ files: changed.length, errors: after.errors.length }, 'specs reloaded');
+    basis ??= specs.current();
+    // Reloads overlap freely; the store keeps only the latest started (spec-store.ts).
+    await specs.reload();
+    const before = basis;
+    const after = specs.current();
+    if (after === before) return;
+    basis = after;
+    // The interval's re-read of unchanged files is not news.
+    const level = changed.length > 0 || after.specHash !== before.specHash ? 'info' : 'debug';
+    log[level]({ files: changed.length, errors: after.errors.length }, 'specs reloaded');
     report(after);
     timers.sync(after.rooms);
     for (const name of changedRooms(before, after)) enqueue(roomKey(name));
@@ -93,8 +102,14 @@ export function createSpecSources(o: SpecSourcesOptions): SpecSources {
     // ±10 % jitter, so daemons started together do not resync in lockstep.
     const wait = o.intervalMs * (0.9 + Math.random() * 0.2);
     intervalTimer = setTimeout(() => {
-      enqueue(FULL_RESYNC_KEY);
-      armInterval();
+      // The files are read again first: a missed watch event (or no watcher) never lasts
+      // longer than one interval, and the resync plans against what is on disk now.
+      void onSpecChange([])
+        .catch((err: unknown) => log.error({ err: (err as Error).message }, 'spec reload failed'))
+        .finally(() => {
+          enqueue(FULL_RESYNC_KEY);
+          armInterval();
+        });
     }, wait);
     intervalTimer.unref();
   }

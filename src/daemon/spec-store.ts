@@ -31,7 +31,12 @@ export interface SpecSnapshot {
 
 export interface SpecStore {
   current(): SpecSnapshot;
-  /** Re-reads every spec file under the paths. Never throws for bad specs. */
+  /**
+   * Re-reads every spec file under the paths. Never throws for bad specs. Reloads may overlap;
+   * the latest started wins: one that finishes after a newer one started changes nothing (its
+   * files may be from the middle of a `git pull` the newer one saw the end of) and resolves with
+   * the snapshot in force.
+   */
   reload(): Promise<SpecSnapshot>;
 }
 
@@ -44,6 +49,8 @@ export interface SpecStoreOptions {
   knownTargets?: readonly string[];
   /** The target's overlay directories, applied in order over `paths`. */
   overlays?: readonly string[];
+  /** Reads one layer's files (tests hold a read to order reloads); default readSpecFiles. */
+  read?: (paths: readonly string[], cwd: string) => Promise<ReadResult>;
 }
 
 function isError(d: Diagnostic): boolean {
@@ -66,6 +73,9 @@ export function createSpecStore(opts: SpecStoreOptions): SpecStore {
   /** display path → the layer (0 the base, then each overlay) and its last parsed documents. */
   let parsedInForce = new Map<string, { layer: number; docs: RawDocument[] }>();
   let snapshot = snapshotOf([], []);
+  const read = opts.read ?? readSpecFiles;
+  /** Reloads started so far: a reload whose number is not the latest commits nothing. */
+  let started = 0;
 
   /** One layer's documents, each file at its last version that parsed. */
   function layer(
@@ -92,8 +102,11 @@ export function createSpecStore(opts: SpecStoreOptions): SpecStore {
   }
 
   async function reload(): Promise<SpecSnapshot> {
+    const ticket = ++started;
     const layers = [opts.paths, ...(opts.overlays ?? []).map((o) => [o])];
-    const reads = await Promise.all(layers.map((paths) => readSpecFiles(paths, opts.cwd)));
+    const reads = await Promise.all(layers.map((paths) => read(paths, opts.cwd)));
+    // Superseded while reading: the newer reload decides (everything below is synchronous).
+    if (ticket !== started) return snapshot;
     const errors: Diagnostic[] = reads.flatMap((r) => r.diagnostics.filter(isError));
     const parsed = new Map<string, { layer: number; docs: RawDocument[] }>();
     const docs = reads.map((read, i) => layer(i, read, errors, parsed));

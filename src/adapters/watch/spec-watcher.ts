@@ -1,7 +1,8 @@
 /**
  * Watches the spec paths (chokidar) and reports, debounced, that something changed. Editors'
  * atomic saves (write temp + rename), deletions, renames and a whole `git pull` arrive as bursts
- * of events; one quiet period after the last of them yields one reload.
+ * of events; one quiet period after the last of them yields one reload. Events can still be
+ * missed (inotify limits, network filesystems): the daemon re-reads the files on every interval.
  */
 import { basename } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
@@ -24,8 +25,16 @@ export interface SpecWatcher {
 
 const SPEC_FILE = /\.ya?ml$/i;
 
+/**
+ * A Kubernetes ConfigMap or Secret volume updates by writing a new hidden `..<timestamp>`
+ * directory and renaming a `..data_tmp` symlink over `..data` (the visible files are symlinks
+ * through `..data`). The timestamped directories stay ignored; `..data` is watched, so its swap
+ * arrives as events under `..data/`.
+ */
+const CONFIGMAP_LINK = '..data';
+
 function isHidden(name: string): boolean {
-  return name.startsWith('.') && name !== '.' && name !== '..';
+  return name.startsWith('.') && name !== '.' && name !== '..' && name !== CONFIGMAP_LINK;
 }
 
 export function watchSpecs(opts: SpecWatcherOptions): SpecWatcher {
@@ -38,6 +47,8 @@ export function watchSpecs(opts: SpecWatcherOptions): SpecWatcher {
     // Dotfiles (editor swap files, .git) never hold specs.
     ignored: (path: string) => isHidden(basename(path)),
     atomic: true,
+    // Symlinked directories are watched through (as readSpecFiles reads through them).
+    followSymlinks: true,
   });
 
   function fire(): void {
