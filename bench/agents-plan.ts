@@ -109,7 +109,7 @@ try {
     plan: planned.plan,
     port: fake,
     lock,
-    settled: planned.state,
+    settled: planned,
     concurrency: 16,
     now: () => new Date(),
     secrets: boundarySecrets({}),

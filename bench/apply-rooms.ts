@@ -93,7 +93,7 @@ async function engineApply(dir: string): Promise<{ planMs: number; applyMs: numb
       plan: live.plan,
       port,
       lock,
-      settled: live.state,
+      settled: live,
       concurrency: CONCURRENCY,
       now: () => new Date(),
       secrets: boundarySecrets(process.env),

@@ -1,12 +1,16 @@
 /**
  * Executes a plan: bounded concurrency; pending markers written before any call, and every finished
  * action recorded in the state within a short window, so an apply killed at any point loses no
- * ownership (the next run settles the markers against LiveKit) and a rerun converges.
+ * ownership (the next run settles the markers against LiveKit) and a rerun converges. Every
+ * write is a delta to the current document under the lock (settle results included), never a
+ * section copied back from the snapshot the plan read, so runs that overlap keep each other's
+ * records.
  */
 import type { StateLock } from '../adapters/state/backend.ts';
 import type { LiveKitPort } from '../adapters/livekit/port.ts';
 import type { StateDocument } from '../core/inventory.ts';
 import type { Plan, ResourceChange } from '../core/plan.ts';
+import { applyStateDelta, stateDelta } from '../core/state-delta.ts';
 import { batchedUpdates } from '../engine/batched-updates.ts';
 import { executeChanges } from '../engine/executor.ts';
 import { executeChange, recordChangeFailure, type StateEffect } from '../kinds/execute.ts';
@@ -26,8 +30,12 @@ export interface ApplyInput {
   plan: Plan;
   port: LiveKitPort;
   lock: StateLock;
-  /** The settled inventory the plan was made from; written first. */
-  settled?: StateDocument;
+  /**
+   * The state the plan read (`base`) and the inventory settled from it (`state`), as planning
+   * returns them: what settling changed is written first, as a delta to the current document,
+   * so a run that wrote in between (another reconcile, a CI apply) keeps its records.
+   */
+  settled?: { base: StateDocument; state: StateDocument };
   concurrency: number;
   now: () => Date;
   onStart?: (change: ResourceChange) => void;
@@ -44,13 +52,18 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
   // Before any call: record the creates as pending, so a crash between CreateRoom and the state
   // write still leaves the room ours on the next run (the kind's settle resolves it). A kind may
   // write its own marker (StartEgress records the request's fingerprint).
+  const settle = input.settled && stateDelta(input.settled.base, input.settled.state);
   await lock.update((doc) => {
-    const base = input.settled ?? doc;
-    doc.owned = { ...base.owned };
-    doc.pending = { ...base.pending };
-    doc.protections = { ...base.protections };
-    if (base.moderated !== undefined) doc.moderated = { ...base.moderated };
-    if (base.recordings !== undefined) doc.recordings = { ...base.recordings };
+    if (input.settled && settle) {
+      // A plan made from another lineage (the state was lost and recreated meanwhile) must not
+      // act on the new one: nothing is written and nothing called.
+      if (input.settled.base.lineage !== doc.lineage) {
+        throw new Error(
+          `the state's lineage changed while planning (${input.settled.base.lineage} → ${doc.lineage}); plan again`,
+        );
+      }
+      applyStateDelta(doc, settle);
+    }
     for (const change of plan.changes) {
       const marker = kindModule(change.kind)?.pendingMarker?.(change, startedAt);
       if (marker) {

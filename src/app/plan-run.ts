@@ -71,8 +71,10 @@ export interface PlanInput {
 
 export interface PlanOutput extends PlanExtras {
   plan: Plan;
-  /** The inventory settled against the observation (what apply writes back before executing). */
+  /** The inventory settled against the observation (apply writes what settling changed). */
   state: StateDocument;
+  /** The state the plan was made from. */
+  base: StateDocument;
 }
 
 /** Each kind in registry order settles its part of the state, then binds its planner. Pure. */
@@ -106,7 +108,7 @@ export function planFrom(input: PlanInput): PlanOutput {
     toolVersion: input.toolVersion,
     specHash: input.project.specHash,
   });
-  return { plan, state, ...extras };
+  return { plan, state, base: input.state, ...extras };
 }
 
 export interface LivePlanInput extends Omit<PlanInput, 'observed'> {

@@ -149,7 +149,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
         plan,
         port: deps.port,
         lock,
-        settled,
+        settled: { base: state, state: settled },
         concurrency: deps.concurrency,
         now: deps.now,
         secrets: deps.secrets,

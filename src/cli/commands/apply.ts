@@ -108,7 +108,7 @@ export function registerApply(program: Command, ctx: CommandContext): void {
         plan,
         port,
         lock,
-        settled: fresh.state,
+        settled: fresh,
         concurrency,
         now: () => new Date(),
         secrets: project.secrets,

@@ -42,7 +42,7 @@ describe('a create whose answer was lost is adopted, never made twice', () => {
       plan: out.plan,
       port: fake,
       lock,
-      settled: out.state,
+      settled: out,
       concurrency: 2,
       now: () => new Date(),
       secrets: boundarySecrets(process.env),

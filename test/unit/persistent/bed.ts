@@ -59,7 +59,7 @@ export async function openBed(port: LiveKitPort): Promise<Bed> {
           plan: out.plan,
           port,
           lock,
-          settled: out.state,
+          settled: out,
           concurrency: 4,
           now: () => new Date(),
           secrets: boundarySecrets(process.env),
