@@ -4,7 +4,7 @@
  */
 import { sortDiagnostics, diagnostic, type Diagnostic } from '../core/diagnostics.ts';
 import { checkEnvelope } from './envelope.ts';
-import { parseYaml } from './parse-yaml.ts';
+import { parseSpecYaml } from './fast-yaml.ts';
 import { lazyLocators } from './lazy-locator.ts';
 import { readSpecFiles, type SourceText } from './read-files.ts';
 import { schemaDiagnostics } from './schema-errors.ts';
@@ -37,7 +37,7 @@ export function parseSources(sources: readonly SourceText[]): {
   const documents: RawDocument[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const src of sources) {
-    const parsed = parseYaml(src.text, src.display);
+    const parsed = parseSpecYaml(src.text, src.display);
     diagnostics.push(...parsed.diagnostics);
     const nonEmpty = parsed.documents.filter((d) => d.value !== null && d.value !== undefined);
     if (parsed.diagnostics.length === 0 && nonEmpty.length === 0) {
