@@ -36,6 +36,13 @@ export interface LiveKitEnv {
   stop(): Promise<void>;
   /** Stops and starts the server again on the same ports and config (Redis keeps running). */
   restart(): Promise<void>;
+  /**
+   * SIGKILL: the process dies without draining or deregistering (a lost node). `restart()` starts
+   * it again; `stop()` still cleans up.
+   */
+  kill(): Promise<void>;
+  /** The node id this process registered under (`ND_…`, from its log). */
+  nodeId(): string;
 }
 
 const BINARY = 'livekit-server';
@@ -212,6 +219,20 @@ export async function startLiveKit(opts: StartLiveKitOptions = {}): Promise<Live
       await halt();
       log += '\n--- restart ---\n';
       await launch();
+    },
+    async kill() {
+      const c = child;
+      if (!c || c.exitCode !== null || c.signalCode !== null) return;
+      const exited = new Promise<void>((resolve) => c.once('exit', () => resolve()));
+      c.kill('SIGKILL');
+      await exited;
+    },
+    nodeId() {
+      // The last start's id: a restarted process registers under a new one.
+      const ids = [...log.matchAll(/"nodeID":\s*"(ND_[A-Za-z0-9]+)"/g)];
+      const id = ids.at(-1)?.[1];
+      if (!id) throw new Error(`${BINARY} has not logged its node id yet`);
+      return id;
     },
   };
 }
