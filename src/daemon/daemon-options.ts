@@ -30,6 +30,8 @@ export interface DaemonOptions {
   /** The daemon's clock (schedules, status times); tests may shift it. */
   now: () => Date;
   prune: boolean;
+  /** Full resyncs re-home declared rooms whose LiveKit node died (a multi-node LiveKit). */
+  reassertRooms?: boolean;
   maxDeletes: number;
   concurrency: number;
   workers: number;

@@ -254,6 +254,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       gate: createGate(),
       now: o.now,
       prune: o.prune,
+      reassertRooms: o.reassertRooms === true,
       maxDeletes: o.maxDeletes,
       concurrency: o.concurrency,
       toolVersion: o.toolVersion,

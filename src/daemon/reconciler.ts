@@ -29,6 +29,7 @@ import type { SpecStore } from './spec-store.ts';
 import type { Notify } from '../adapters/notify/events.ts';
 import { reconcileEvents } from './notify-events.ts';
 import { foldRoomResult, roomOfChange, type ReconcileResult } from './fold-reconcile.ts';
+import { reassertDeclaredRooms } from './reassert-rooms.ts';
 
 export const FULL_RESYNC_KEY = '*';
 
@@ -62,6 +63,8 @@ export interface ReconcilerDeps {
   egressPolicies?: EgressPolicyIndex;
   /** Reconcile `key` again at `atMs` (recording retries and pending starts wait on no event). */
   requeueAt?: (key: string, atMs: number) => void;
+  /** Full resyncs re-home declared rooms whose LiveKit node died (see reassert-rooms.ts). */
+  reassertRooms?: boolean;
 }
 
 export interface Reconciler {
@@ -112,6 +115,11 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     // State first: recording observation looks up and probes the egresses the state owns.
     const state = await deps.backend.read();
     let observed = await observe(deps.port, scope, { specs: snap.specs }, state, deps.secrets.env);
+    const declared = new Set(snap.rooms.map((r) => r.name));
+    const unasserted =
+      deps.reassertRooms && !scope
+        ? await reassertDeclaredRooms(deps, observed.rooms, declared)
+        : 0;
     // While any spec file has errors, nothing is pruned: a broken file must not read as "deleted".
     const prune = deps.prune && snap.errors.length === 0;
     const planWith = (o: Observed) =>
@@ -164,7 +172,6 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       }
     }
 
-    const declared = new Set(snap.rooms.map((r) => r.name));
     const participants = scope
       ? new Map<string, LiveParticipant[]>()
       : await listOccupied(observed.rooms, declared);
@@ -196,7 +203,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     if (refused !== undefined && overall === 'success') overall = 'held';
     foldRecording(scope, observed.egress, recordingEvents, outcomes, settled, snap.specs, time);
     for (const e of reconcileEvents({ plan, outcomes, refused, recordingEvents })) deps.notify?.(e);
-    const failed = outcomes.filter((o) => !o.ok).length;
+    const failed = outcomes.filter((o) => !o.ok).length + unasserted;
     if (failed > 0) throw new ReconcileFailed(`${failed} change(s) failed`);
     return overall;
   }

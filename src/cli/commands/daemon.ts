@@ -30,6 +30,7 @@ interface DaemonFlags extends ProjectFlags, GitFlags {
   webhookPath?: string;
   lockTimeout?: string;
   prune?: boolean;
+  reassertRooms?: boolean;
   concurrency?: string;
   workers?: string;
   rateLimit?: string;
@@ -69,6 +70,10 @@ export function registerDaemon(program: Command, ctx: CommandContext): void {
       'give up standing by for the state lock after this long (exit 4); default: wait forever',
     )
     .option('--prune', 'delete owned rooms whose spec is gone (config: prune)')
+    .option(
+      '--reassert-rooms',
+      'each full resync re-sends CreateRoom for the declared rooms LiveKit lists, moving those of a dead node to a live one (a multi-node LiveKit)',
+    )
     .option('--concurrency <n>', 'parallel LiveKit calls per apply (config: concurrency)')
     .option('--workers <n>', 'keys reconciled in parallel', '8')
     .option('--rate-limit <n>', 'LiveKit API calls per second at most', '50')
@@ -173,6 +178,7 @@ export function registerDaemon(program: Command, ctx: CommandContext): void {
       log,
       now: () => new Date(Date.now() + offset),
       prune: flags.prune ?? config.prune,
+      reassertRooms: flags.reassertRooms === true,
       maxDeletes: config.maxDeletes,
       concurrency: whole(flags.concurrency, config.concurrency, '--concurrency'),
       workers: whole(flags.workers, 8, '--workers'),
