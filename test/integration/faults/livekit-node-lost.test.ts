@@ -92,9 +92,7 @@ describe('the daemon against the pair, one node lost', () => {
     daemon = await startDaemonChild(
       ws,
       server(0),
-      // One key at a time: concurrent per-room reconciles still write the whole state document,
-      // so one can drop an egress another just recorded, and that room gets a second recording.
-      ['specs', '--interval', `${INTERVAL_S}s`, '--reassert-rooms', '--workers', '1'],
+      ['specs', '--interval', `${INTERVAL_S}s`, '--reassert-rooms'],
       { REC_AK: 'AKIAEXAMPLEKEY', REC_SK: 'sk-example', YT_RTMP_URL: 'rtmp://live.example/x' },
     );
     await addRelayTarget(relay.url, daemon.webhookUrl);
