@@ -22,6 +22,8 @@ export interface DaemonOptions {
   webhookPath: string;
   intervalMs: number;
   statusDir: string;
+  /** A room neither declared nor live keeps its status this long (default 24 h). */
+  statusRetentionMs?: number;
   backend: StateBackend;
   /** The raw port; the daemon puts its rate limit in front. */
   port: LiveKitPort;

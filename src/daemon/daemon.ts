@@ -31,6 +31,7 @@ import { createSeenIds } from './seen-ids.ts';
 import { createSelfReports } from './self-reports.ts';
 import { createSpecSources } from './spec-sources.ts';
 import { createSpecStore } from './spec-store.ts';
+import { createStatusRetention, DEFAULT_STATUS_RETENTION_MS } from './status-retention.ts';
 import { createWakeups } from './wakeups.ts';
 import { createWebhookIntake } from './webhook-intake.ts';
 import { within } from './within.ts';
@@ -75,6 +76,13 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
   const seen = createSeenIds(10_000);
 
   const reports = createSelfReports({ metrics, status, log, now: o.now });
+  const retention = createStatusRetention({
+    status,
+    registry: metrics.registry,
+    log,
+    now: o.now,
+    retentionMs: o.statusRetentionMs ?? DEFAULT_STATUS_RETENTION_MS,
+  });
   // Aborted when the drain bound passes: LiveKit calls still waiting or in flight give up.
   const halt = new AbortController();
   const port = limitedPort(
@@ -263,7 +271,10 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       notify,
       egressPolicies,
       requeueAt: wakeups.requeueAt,
-      onFullResync: reports.onFullResync,
+      onFullResync: (ok, message) => {
+        reports.onFullResync(ok, message);
+        if (ok) retention.sweep();
+      },
     });
     queue = createWorkQueue({
       workers: o.workers,

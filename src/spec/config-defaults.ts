@@ -9,7 +9,12 @@ export const DEFAULT_CONFIG: ProjectConfig = {
   prune: false,
   maxDeletes: 10,
   concurrency: 16,
-  daemon: { listen: '127.0.0.1:8080', interval: '5m', webhookPath: '/webhook' },
+  daemon: {
+    listen: '127.0.0.1:8080',
+    interval: '5m',
+    webhookPath: '/webhook',
+    statusRetention: '24h',
+  },
   targets: [],
   declaredTargets: false,
 };

@@ -58,6 +58,11 @@ export const ProjectConfigSchema = closed(
         webhookPath: Type.Optional(
           Type.String({ pattern: '^/', description: 'Webhook path (default /webhook).' }),
         ),
+        statusRetention: Type.Optional(
+          duration(
+            'How long the status of a room neither declared nor live is kept (default 24h).',
+          ),
+        ),
       }),
     ),
     source: Type.Optional(
@@ -149,7 +154,7 @@ export interface ProjectConfig {
   prune: boolean;
   maxDeletes: number;
   concurrency: number;
-  daemon: { listen: string; interval: string; webhookPath: string };
+  daemon: { listen: string; interval: string; webhookPath: string; statusRetention: string };
   /** Where the daemon's specs come from when not from local files. */
   source?: { git: GitSourceInput };
   /** The deployments this repository drives; one implicit `default` without `targets:`. */

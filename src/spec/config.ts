@@ -46,6 +46,7 @@ export function applyDefaults(input: ProjectConfigInput): ProjectConfig {
       listen: input.daemon?.listen ?? DEFAULT_CONFIG.daemon.listen,
       interval: input.daemon?.interval ?? DEFAULT_CONFIG.daemon.interval,
       webhookPath: input.daemon?.webhookPath ?? DEFAULT_CONFIG.daemon.webhookPath,
+      statusRetention: input.daemon?.statusRetention ?? DEFAULT_CONFIG.daemon.statusRetention,
     },
   };
   return {

@@ -43,6 +43,18 @@ describe('benchmarks in smoke mode', () => {
       for (const section of ['plan', 'startup', 'webhooks'])
         expect(result[section]).toHaveLength(section === 'startup' ? 3 : 1);
     }
+    if (file === 'daemon-soak.ts') {
+      const line = r.stdout.split('\n').find((l) => l.startsWith('RESULT '));
+      const result = JSON.parse(line?.slice(7) ?? '{}') as {
+        rooms?: number;
+        bounded?: { endPeakRssMiB: number; maxStatusRooms: number };
+        baseline?: { endPeakRssMiB: number };
+      };
+      expect(result.rooms).toBeGreaterThan(0);
+      expect(result.bounded?.endPeakRssMiB).toBeGreaterThan(0);
+      expect(result.bounded?.maxStatusRooms).toBeGreaterThan(0);
+      expect(result.baseline?.endPeakRssMiB).toBeGreaterThan(0);
+    }
     if (file === 'git-source.ts') {
       const line = r.stdout.split('\n').find((l) => l.startsWith('RESULT '));
       const result = JSON.parse(line?.slice(7) ?? '{}') as {

@@ -70,6 +70,11 @@ export interface RoomStatus {
   lastReconcile: LastReconcile | null;
   /** With a git source: the commit that last changed this room's spec (and that spec's hash). */
   specCommit?: CommitInfo & { specHash: string };
+  /**
+   * Neither declared nor live: this file (and its entry in the daemon) is dropped after this
+   * time unless the room is declared, live or changes again (src/daemon/status-retention.ts).
+   */
+  retainedUntil?: string;
   updatedAt: string;
 }
 

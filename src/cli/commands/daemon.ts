@@ -27,6 +27,7 @@ interface DaemonFlags extends ProjectFlags, GitFlags {
   leaseStall?: string;
   interval?: string;
   statusDir?: string;
+  statusRetention?: string;
   webhookPath?: string;
   lockTimeout?: string;
   prune?: boolean;
@@ -64,6 +65,10 @@ export function registerDaemon(program: Command, ctx: CommandContext): void {
       'full resync interval, jittered ±10% (config: daemon.interval; default 5m)',
     )
     .option('--status-dir <dir>', 'status files directory (config: statusDir; default status)')
+    .option(
+      '--status-retention <duration>',
+      'keep the status of a room neither declared nor live this long (config: daemon.statusRetention; default 24h)',
+    )
     .option('--webhook-path <path>', 'webhook path (config: daemon.webhookPath; default /webhook)')
     .option(
       '--lock-timeout <duration>',
@@ -171,6 +176,10 @@ export function registerDaemon(program: Command, ctx: CommandContext): void {
       webhookPath,
       intervalMs,
       statusDir: flags.statusDir ?? config.statusDir,
+      statusRetentionMs: durationOf(
+        flags.statusRetention ?? config.daemon.statusRetention,
+        '--status-retention',
+      ),
       backend: openStateBackend(stateConfig, ctx.io.cwd),
       port: connectLiveKit(ctx, view),
       creds: { apiKey: connection.apiKey, apiSecret: connection.apiSecret },

@@ -10,6 +10,9 @@
  */
 import type { ServerResponse } from 'node:http';
 
+/** Rooms whose last sent text is remembered (to skip unchanged sends). */
+const MAX_REMEMBERED_ROOMS = 10_000;
+
 export interface LiveStreamOptions {
   /** JSON texts, built synchronously from what is in memory. */
   snapshot: () => string;
@@ -65,6 +68,9 @@ export function createLiveStream(o: LiveStreamOptions): LiveStream {
       for (const name of names) {
         const text = o.room(name);
         if (lastRoom.get(name) === text) continue;
+        // Only a de-duplication memory: bounded (a stream of unique rooms must not grow it);
+        // forgetting just sends a room once more.
+        if (lastRoom.size >= MAX_REMEMBERED_ROOMS) lastRoom.clear();
         lastRoom.set(name, text);
         broadcast('room', text);
       }

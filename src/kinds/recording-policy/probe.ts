@@ -51,6 +51,10 @@ export async function findLostEgress(
 ): Promise<string[]> {
   let seen = lastProbe.get(port);
   if (!seen) lastProbe.set(port, (seen = new Map<string, number>()));
+  // A probe older than the interval throttles nothing (the egress is due again): forgetting it
+  // changes no decision and keeps the map to the egresses probed within one interval, so ended
+  // egresses (never listed again) do not pile up in a long-running daemon.
+  for (const [id, at] of seen) if (nowMs - at >= options.probeIntervalMs) seen.delete(id);
   const due = candidates.filter((e) => {
     if (e.status !== 'active' && e.status !== 'starting') return false;
     const since = e.startedAtMs > 0 ? e.startedAtMs : e.updatedAtMs;
@@ -65,7 +69,7 @@ export async function findLostEgress(
     ),
   );
   const lost = results.filter((id): id is string => id !== undefined);
-  // A lost egress stays listed; forget it here so the map does not grow with them.
+  // A lost egress stays listed and is probed again at the next reconcile (not throttled).
   for (const id of lost) seen.delete(id);
   return lost;
 }

@@ -14487,11 +14487,11 @@ return errors === 0;
 validate28.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const ProjectConfig = validate29;
-const schema40 = {"type":"object","properties":{"specPaths":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Spec files or directories (default [rooms])."},"stateDir":{"type":"string","minLength":1,"description":"Local state directory (default .livekit-gitops)."},"statusDir":{"type":"string","minLength":1,"description":"Status files directory (default status)."},"state":{"type":"object","properties":{"backend":{"enum":["file","redis"],"description":"Where state lives (default file)."},"redis":{"type":"object","required":["address"],"properties":{"address":{"type":"string","minLength":1,"description":"host:port of Redis."},"keyPrefix":{"type":"string","description":"Key prefix (default livekit-gitops:)."},"password":{"anyOf":[{"type":"object","required":["fromEnv"],"properties":{"fromEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Name of the environment variable that holds the secret."}},"title":"Secret from an environment variable","additionalProperties":false},{"type":"object","required":["fromFile"],"properties":{"fromFile":{"type":"string","minLength":1,"description":"Path of a file holding the secret, relative to the spec file."}},"title":"Secret from a file","additionalProperties":false}],"title":"SecretRef","description":"A secret: `{ fromEnv: NAME }` or `{ fromFile: path }`, never the value itself."}},"additionalProperties":false}},"additionalProperties":false},"prune":{"type":"boolean","description":"Delete owned objects whose spec is gone (default false)."},"maxDeletes":{"type":"integer","minimum":0,"description":"Refuse applies deleting more (default 10)."},"concurrency":{"type":"integer","minimum":1,"maximum":256,"description":"Parallel API calls (default 16)."},"daemon":{"type":"object","properties":{"listen":{"type":"string","pattern":"^[^\\s:]+:[0-9]{1,5}$","description":"HOST:PORT of the HTTP listener (default 127.0.0.1:8080)."},"interval":{"type":"string","pattern":"^([0-9]+(ms|s|m|h|d))+$","description":"Resync interval (default 5m).","examples":["90m","1h30m"]},"webhookPath":{"type":"string","pattern":"^/","description":"Webhook path (default /webhook)."}},"additionalProperties":false},"source":{"type":"object","required":["git"],"properties":{"git":{"type":"object","required":["url"],"properties":{"url":{"type":"string","minLength":1,"description":"Repository URL (https://, ssh://, git@host:path, git://, file:// or a path); never with credentials in it."},"ref":{"type":"string","minLength":1,"pattern":"^[^\\s~^:?*\\[\\\\]+$","description":"Branch name or full ref to follow (default main)."},"path":{"type":"string","minLength":1,"description":"Spec files or directory inside the repository (default .)."},"interval":{"type":"string","pattern":"^([0-9]+(ms|s|m|h|d))+$","description":"How often the ref is fetched (default 1m).","examples":["90m","1h30m"]},"auth":{"anyOf":[{"type":"object","required":["sshKey"],"properties":{"sshKey":{"type":"object","required":["fromFile"],"properties":{"fromFile":{"type":"string","minLength":1,"description":"Path of a file holding the secret, relative to the spec file."}},"title":"Secret from a file","additionalProperties":false},"knownHosts":{"type":"object","required":["fromFile"],"properties":{"fromFile":{"type":"string","minLength":1,"description":"Path of a file holding the secret, relative to the spec file."}},"title":"Secret from a file","additionalProperties":false}},"title":"SSH key","additionalProperties":false},{"type":"object","required":["token"],"properties":{"token":{"type":"object","required":["fromEnv"],"properties":{"fromEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Name of the environment variable that holds the secret."}},"title":"Secret from an environment variable","additionalProperties":false},"username":{"type":"string","minLength":1,"description":"HTTP user name sent with the token (default x-access-token)."}},"title":"HTTPS token","additionalProperties":false}],"description":"Credentials by reference: an SSH key file or a token variable."},"webhook":{"type":"object","required":["secret"],"properties":{"secret":{"anyOf":[{"type":"object","required":["fromEnv"],"properties":{"fromEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Name of the environment variable that holds the secret."}},"title":"Secret from an environment variable","additionalProperties":false},{"type":"object","required":["fromFile"],"properties":{"fromFile":{"type":"string","minLength":1,"description":"Path of a file holding the secret, relative to the spec file."}},"title":"Secret from a file","additionalProperties":false}],"title":"SecretRef","description":"A secret: `{ fromEnv: NAME }` or `{ fromFile: path }`, never the value itself."}},"additionalProperties":false},"verify":{"type":"object","required":["allowedSigners"],"properties":{"allowedSigners":{"type":"object","required":["fromFile"],"properties":{"fromFile":{"type":"string","minLength":1,"description":"Path of a file holding the secret, relative to the spec file."}},"title":"Secret from a file","additionalProperties":false}},"additionalProperties":false}},"additionalProperties":false}},"additionalProperties":false},"targets":{"type":"object","patternProperties":{"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$":{"type":"object","properties":{"livekit":{"type":"object","properties":{"urlEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Variable holding the server URL (default LIVEKIT_URL)."},"apiKeyEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Variable holding the API key (default LIVEKIT_API_KEY)."},"apiSecretEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Variable holding the API secret (default LIVEKIT_API_SECRET)."}},"description":"Names of the environment variables of the connection, never values.","additionalProperties":false},"state":{"type":"object","properties":{"backend":{"enum":["file","redis"],"description":"Where the state lives (default: the top-level state.backend)."},"dir":{"type":"string","minLength":1,"description":"File backend directory (default <stateDir>/<target>)."},"address":{"type":"string","minLength":1,"description":"host:port of Redis (redis backend)."},"keyPrefix":{"type":"string","description":"Redis key prefix (default <state.redis.keyPrefix><target>:)."},"password":{"anyOf":[{"type":"object","required":["fromEnv"],"properties":{"fromEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Name of the environment variable that holds the secret."}},"title":"Secret from an environment variable","additionalProperties":false},{"type":"object","required":["fromFile"],"properties":{"fromFile":{"type":"string","minLength":1,"description":"Path of a file holding the secret, relative to the spec file."}},"title":"Secret from a file","additionalProperties":false}],"title":"SecretRef","description":"A secret: `{ fromEnv: NAME }` or `{ fromFile: path }`, never the value itself."}},"description":"Own state (lineage, inventory, lock) of this target.","additionalProperties":false},"specPaths":{"type":"array","items":{"type":"string","minLength":1},"description":"Spec files or directories (default: the top-level specPaths)."},"overlays":{"type":"array","items":{"type":"string","minLength":1},"description":"Overlay directories whose documents patch or add to the base (in order)."},"statusDir":{"type":"string","minLength":1,"description":"Status files directory (default <statusDir>/<target>)."}},"description":"One LiveKit deployment.","additionalProperties":false}},"minProperties":1,"additionalProperties":false,"description":"LiveKit deployments driven from this repository (staging, production, regions)."},"notifications":{"type":"object","required":["sinks"],"properties":{"sinks":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$","description":"Sink name (logs)."},"events":{"type":"array","items":{"enum":["drift","failed","held","recordingEnded","leadership","specErrors"]},"minItems":1,"description":"Events sent to this sink (default all)."},"rooms":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Room name globs; events about other rooms are not sent (default all)."},"dedupWindow":{"type":"string","pattern":"^([0-9]+(ms|s|m|h|d))+$","description":"Identical events within this window are sent once (default 5m).","examples":["90m","1h30m"]},"ratePerMinute":{"type":"integer","minimum":1,"maximum":600,"description":"Deliveries per minute at most (default 30)."},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Retries after a failed delivery (default 3)."},"slack":{"type":"object","required":["url"],"properties":{"url":{"type":"object","required":["fromEnv"],"properties":{"fromEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Name of the environment variable that holds the secret."}},"title":"Secret from an environment variable","additionalProperties":false}},"description":"Slack-compatible incoming webhook (a text message).","additionalProperties":false},"webhook":{"type":"object","required":["url","secret"],"properties":{"url":{"anyOf":[{"type":"string","pattern":"^https?://"},{"type":"object","required":["fromEnv"],"properties":{"fromEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Name of the environment variable that holds the secret."}},"title":"Secret from an environment variable","additionalProperties":false}],"description":"The receiver: a URL, or `{ fromEnv: NAME }` when the URL holds a token."},"secret":{"type":"object","required":["fromEnv"],"properties":{"fromEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Name of the environment variable that holds the secret."}},"title":"Secret from an environment variable","additionalProperties":false}},"description":"JSON webhook, body signed with HMAC-SHA256.","additionalProperties":false}},"additionalProperties":false},"minItems":1}},"additionalProperties":false}},"$id":"config","title":"livekit-gitops.yaml","description":"Project configuration; every field is optional.","additionalProperties":false};
+const schema40 = {"type":"object","properties":{"specPaths":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Spec files or directories (default [rooms])."},"stateDir":{"type":"string","minLength":1,"description":"Local state directory (default .livekit-gitops)."},"statusDir":{"type":"string","minLength":1,"description":"Status files directory (default status)."},"state":{"type":"object","properties":{"backend":{"enum":["file","redis"],"description":"Where state lives (default file)."},"redis":{"type":"object","required":["address"],"properties":{"address":{"type":"string","minLength":1,"description":"host:port of Redis."},"keyPrefix":{"type":"string","description":"Key prefix (default livekit-gitops:)."},"password":{"anyOf":[{"type":"object","required":["fromEnv"],"properties":{"fromEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Name of the environment variable that holds the secret."}},"title":"Secret from an environment variable","additionalProperties":false},{"type":"object","required":["fromFile"],"properties":{"fromFile":{"type":"string","minLength":1,"description":"Path of a file holding the secret, relative to the spec file."}},"title":"Secret from a file","additionalProperties":false}],"title":"SecretRef","description":"A secret: `{ fromEnv: NAME }` or `{ fromFile: path }`, never the value itself."}},"additionalProperties":false}},"additionalProperties":false},"prune":{"type":"boolean","description":"Delete owned objects whose spec is gone (default false)."},"maxDeletes":{"type":"integer","minimum":0,"description":"Refuse applies deleting more (default 10)."},"concurrency":{"type":"integer","minimum":1,"maximum":256,"description":"Parallel API calls (default 16)."},"daemon":{"type":"object","properties":{"listen":{"type":"string","pattern":"^[^\\s:]+:[0-9]{1,5}$","description":"HOST:PORT of the HTTP listener (default 127.0.0.1:8080)."},"interval":{"type":"string","pattern":"^([0-9]+(ms|s|m|h|d))+$","description":"Resync interval (default 5m).","examples":["90m","1h30m"]},"webhookPath":{"type":"string","pattern":"^/","description":"Webhook path (default /webhook)."},"statusRetention":{"type":"string","pattern":"^([0-9]+(ms|s|m|h|d))+$","description":"How long the status of a room neither declared nor live is kept (default 24h).","examples":["90m","1h30m"]}},"additionalProperties":false},"source":{"type":"object","required":["git"],"properties":{"git":{"type":"object","required":["url"],"properties":{"url":{"type":"string","minLength":1,"description":"Repository URL (https://, ssh://, git@host:path, git://, file:// or a path); never with credentials in it."},"ref":{"type":"string","minLength":1,"pattern":"^[^\\s~^:?*\\[\\\\]+$","description":"Branch name or full ref to follow (default main)."},"path":{"type":"string","minLength":1,"description":"Spec files or directory inside the repository (default .)."},"interval":{"type":"string","pattern":"^([0-9]+(ms|s|m|h|d))+$","description":"How often the ref is fetched (default 1m).","examples":["90m","1h30m"]},"auth":{"anyOf":[{"type":"object","required":["sshKey"],"properties":{"sshKey":{"type":"object","required":["fromFile"],"properties":{"fromFile":{"type":"string","minLength":1,"description":"Path of a file holding the secret, relative to the spec file."}},"title":"Secret from a file","additionalProperties":false},"knownHosts":{"type":"object","required":["fromFile"],"properties":{"fromFile":{"type":"string","minLength":1,"description":"Path of a file holding the secret, relative to the spec file."}},"title":"Secret from a file","additionalProperties":false}},"title":"SSH key","additionalProperties":false},{"type":"object","required":["token"],"properties":{"token":{"type":"object","required":["fromEnv"],"properties":{"fromEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Name of the environment variable that holds the secret."}},"title":"Secret from an environment variable","additionalProperties":false},"username":{"type":"string","minLength":1,"description":"HTTP user name sent with the token (default x-access-token)."}},"title":"HTTPS token","additionalProperties":false}],"description":"Credentials by reference: an SSH key file or a token variable."},"webhook":{"type":"object","required":["secret"],"properties":{"secret":{"anyOf":[{"type":"object","required":["fromEnv"],"properties":{"fromEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Name of the environment variable that holds the secret."}},"title":"Secret from an environment variable","additionalProperties":false},{"type":"object","required":["fromFile"],"properties":{"fromFile":{"type":"string","minLength":1,"description":"Path of a file holding the secret, relative to the spec file."}},"title":"Secret from a file","additionalProperties":false}],"title":"SecretRef","description":"A secret: `{ fromEnv: NAME }` or `{ fromFile: path }`, never the value itself."}},"additionalProperties":false},"verify":{"type":"object","required":["allowedSigners"],"properties":{"allowedSigners":{"type":"object","required":["fromFile"],"properties":{"fromFile":{"type":"string","minLength":1,"description":"Path of a file holding the secret, relative to the spec file."}},"title":"Secret from a file","additionalProperties":false}},"additionalProperties":false}},"additionalProperties":false}},"additionalProperties":false},"targets":{"type":"object","patternProperties":{"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$":{"type":"object","properties":{"livekit":{"type":"object","properties":{"urlEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Variable holding the server URL (default LIVEKIT_URL)."},"apiKeyEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Variable holding the API key (default LIVEKIT_API_KEY)."},"apiSecretEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Variable holding the API secret (default LIVEKIT_API_SECRET)."}},"description":"Names of the environment variables of the connection, never values.","additionalProperties":false},"state":{"type":"object","properties":{"backend":{"enum":["file","redis"],"description":"Where the state lives (default: the top-level state.backend)."},"dir":{"type":"string","minLength":1,"description":"File backend directory (default <stateDir>/<target>)."},"address":{"type":"string","minLength":1,"description":"host:port of Redis (redis backend)."},"keyPrefix":{"type":"string","description":"Redis key prefix (default <state.redis.keyPrefix><target>:)."},"password":{"anyOf":[{"type":"object","required":["fromEnv"],"properties":{"fromEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Name of the environment variable that holds the secret."}},"title":"Secret from an environment variable","additionalProperties":false},{"type":"object","required":["fromFile"],"properties":{"fromFile":{"type":"string","minLength":1,"description":"Path of a file holding the secret, relative to the spec file."}},"title":"Secret from a file","additionalProperties":false}],"title":"SecretRef","description":"A secret: `{ fromEnv: NAME }` or `{ fromFile: path }`, never the value itself."}},"description":"Own state (lineage, inventory, lock) of this target.","additionalProperties":false},"specPaths":{"type":"array","items":{"type":"string","minLength":1},"description":"Spec files or directories (default: the top-level specPaths)."},"overlays":{"type":"array","items":{"type":"string","minLength":1},"description":"Overlay directories whose documents patch or add to the base (in order)."},"statusDir":{"type":"string","minLength":1,"description":"Status files directory (default <statusDir>/<target>)."}},"description":"One LiveKit deployment.","additionalProperties":false}},"minProperties":1,"additionalProperties":false,"description":"LiveKit deployments driven from this repository (staging, production, regions)."},"notifications":{"type":"object","required":["sinks"],"properties":{"sinks":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$","description":"Sink name (logs)."},"events":{"type":"array","items":{"enum":["drift","failed","held","recordingEnded","leadership","specErrors"]},"minItems":1,"description":"Events sent to this sink (default all)."},"rooms":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Room name globs; events about other rooms are not sent (default all)."},"dedupWindow":{"type":"string","pattern":"^([0-9]+(ms|s|m|h|d))+$","description":"Identical events within this window are sent once (default 5m).","examples":["90m","1h30m"]},"ratePerMinute":{"type":"integer","minimum":1,"maximum":600,"description":"Deliveries per minute at most (default 30)."},"retries":{"type":"integer","minimum":0,"maximum":10,"description":"Retries after a failed delivery (default 3)."},"slack":{"type":"object","required":["url"],"properties":{"url":{"type":"object","required":["fromEnv"],"properties":{"fromEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Name of the environment variable that holds the secret."}},"title":"Secret from an environment variable","additionalProperties":false}},"description":"Slack-compatible incoming webhook (a text message).","additionalProperties":false},"webhook":{"type":"object","required":["url","secret"],"properties":{"url":{"anyOf":[{"type":"string","pattern":"^https?://"},{"type":"object","required":["fromEnv"],"properties":{"fromEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Name of the environment variable that holds the secret."}},"title":"Secret from an environment variable","additionalProperties":false}],"description":"The receiver: a URL, or `{ fromEnv: NAME }` when the URL holds a token."},"secret":{"type":"object","required":["fromEnv"],"properties":{"fromEnv":{"type":"string","pattern":"^[A-Z_][A-Z0-9_]*$","description":"Name of the environment variable that holds the secret."}},"title":"Secret from an environment variable","additionalProperties":false}},"description":"JSON webhook, body signed with HMAC-SHA256.","additionalProperties":false}},"additionalProperties":false},"minItems":1}},"additionalProperties":false}},"$id":"config","title":"livekit-gitops.yaml","description":"Project configuration; every field is optional.","additionalProperties":false};
 const pattern86 = new RegExp("^[^\\s:]+:[0-9]{1,5}$", "u");
 const pattern88 = new RegExp("^/", "u");
-const pattern89 = new RegExp("^[^\\s~^:?*\\[\\\\]+$", "u");
-const pattern102 = new RegExp("^https?://", "u");
+const pattern90 = new RegExp("^[^\\s~^:?*\\[\\\\]+$", "u");
+const pattern103 = new RegExp("^https?://", "u");
 
 function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="config" */;
@@ -14968,7 +14968,7 @@ if(data.daemon !== undefined){
 let data15 = data.daemon;
 if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
 for(const key5 in data15){
-if(!(((key5 === "listen") || (key5 === "interval")) || (key5 === "webhookPath"))){
+if(!((((key5 === "listen") || (key5 === "interval")) || (key5 === "webhookPath")) || (key5 === "statusRetention"))){
 const err35 = {instancePath:instancePath+"/daemon",schemaPath:"#/properties/daemon/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.daemon,data:data15};
 if(vErrors === null){
 vErrors = [err35];
@@ -15054,9 +15054,11 @@ vErrors.push(err41);
 errors++;
 }
 }
-}
-else {
-const err42 = {instancePath:instancePath+"/daemon",schemaPath:"#/properties/daemon/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.daemon.type,parentSchema:schema40.properties.daemon,data:data15};
+if(data15.statusRetention !== undefined){
+let data19 = data15.statusRetention;
+if(typeof data19 === "string"){
+if(!pattern8.test(data19)){
+const err42 = {instancePath:instancePath+"/daemon/statusRetention",schemaPath:"#/properties/daemon/properties/statusRetention/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(ms|s|m|h|d))+$",parentSchema:schema40.properties.daemon.properties.statusRetention,data:data19};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -15066,11 +15068,8 @@ vErrors.push(err42);
 errors++;
 }
 }
-if(data.source !== undefined){
-let data19 = data.source;
-if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
-if(data19.git === undefined){
-const err43 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/required",keyword:"required",params:{missingProperty: "git"},message:"must have required property '"+"git"+"'",schema:schema40.properties.source.required,parentSchema:schema40.properties.source,data:data19};
+else {
+const err43 = {instancePath:instancePath+"/daemon/statusRetention",schemaPath:"#/properties/daemon/properties/statusRetention/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.daemon.properties.statusRetention.type,parentSchema:schema40.properties.daemon.properties.statusRetention,data:data19};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -15079,9 +15078,10 @@ vErrors.push(err43);
 }
 errors++;
 }
-for(const key6 in data19){
-if(!(key6 === "git")){
-const err44 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.source,data:data19};
+}
+}
+else {
+const err44 = {instancePath:instancePath+"/daemon",schemaPath:"#/properties/daemon/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.daemon.type,parentSchema:schema40.properties.daemon,data:data15};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -15091,11 +15091,11 @@ vErrors.push(err44);
 errors++;
 }
 }
-if(data19.git !== undefined){
-let data20 = data19.git;
+if(data.source !== undefined){
+let data20 = data.source;
 if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
-if(data20.url === undefined){
-const err45 = {instancePath:instancePath+"/source/git",schemaPath:"#/properties/source/properties/git/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema40.properties.source.properties.git.required,parentSchema:schema40.properties.source.properties.git,data:data20};
+if(data20.git === undefined){
+const err45 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/required",keyword:"required",params:{missingProperty: "git"},message:"must have required property '"+"git"+"'",schema:schema40.properties.source.required,parentSchema:schema40.properties.source,data:data20};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -15104,9 +15104,9 @@ vErrors.push(err45);
 }
 errors++;
 }
-for(const key7 in data20){
-if(!(((((((key7 === "url") || (key7 === "ref")) || (key7 === "path")) || (key7 === "interval")) || (key7 === "auth")) || (key7 === "webhook")) || (key7 === "verify"))){
-const err46 = {instancePath:instancePath+"/source/git",schemaPath:"#/properties/source/properties/git/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.source.properties.git,data:data20};
+for(const key6 in data20){
+if(!(key6 === "git")){
+const err46 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.source,data:data20};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -15116,11 +15116,11 @@ vErrors.push(err46);
 errors++;
 }
 }
-if(data20.url !== undefined){
-let data21 = data20.url;
-if(typeof data21 === "string"){
-if(func1(data21) < 1){
-const err47 = {instancePath:instancePath+"/source/git/url",schemaPath:"#/properties/source/properties/git/properties/url/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.source.properties.git.properties.url,data:data21};
+if(data20.git !== undefined){
+let data21 = data20.git;
+if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
+if(data21.url === undefined){
+const err47 = {instancePath:instancePath+"/source/git",schemaPath:"#/properties/source/properties/git/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema40.properties.source.properties.git.required,parentSchema:schema40.properties.source.properties.git,data:data21};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -15129,9 +15129,9 @@ vErrors.push(err47);
 }
 errors++;
 }
-}
-else {
-const err48 = {instancePath:instancePath+"/source/git/url",schemaPath:"#/properties/source/properties/git/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.source.properties.git.properties.url.type,parentSchema:schema40.properties.source.properties.git.properties.url,data:data21};
+for(const key7 in data21){
+if(!(((((((key7 === "url") || (key7 === "ref")) || (key7 === "path")) || (key7 === "interval")) || (key7 === "auth")) || (key7 === "webhook")) || (key7 === "verify"))){
+const err48 = {instancePath:instancePath+"/source/git",schemaPath:"#/properties/source/properties/git/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.source.properties.git,data:data21};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -15141,11 +15141,11 @@ vErrors.push(err48);
 errors++;
 }
 }
-if(data20.ref !== undefined){
-let data22 = data20.ref;
+if(data21.url !== undefined){
+let data22 = data21.url;
 if(typeof data22 === "string"){
 if(func1(data22) < 1){
-const err49 = {instancePath:instancePath+"/source/git/ref",schemaPath:"#/properties/source/properties/git/properties/ref/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.source.properties.git.properties.ref,data:data22};
+const err49 = {instancePath:instancePath+"/source/git/url",schemaPath:"#/properties/source/properties/git/properties/url/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.source.properties.git.properties.url,data:data22};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -15154,8 +15154,9 @@ vErrors.push(err49);
 }
 errors++;
 }
-if(!pattern89.test(data22)){
-const err50 = {instancePath:instancePath+"/source/git/ref",schemaPath:"#/properties/source/properties/git/properties/ref/pattern",keyword:"pattern",params:{pattern: "^[^\\s~^:?*\\[\\\\]+$"},message:"must match pattern \""+"^[^\\s~^:?*\\[\\\\]+$"+"\"",schema:"^[^\\s~^:?*\\[\\\\]+$",parentSchema:schema40.properties.source.properties.git.properties.ref,data:data22};
+}
+else {
+const err50 = {instancePath:instancePath+"/source/git/url",schemaPath:"#/properties/source/properties/git/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.source.properties.git.properties.url.type,parentSchema:schema40.properties.source.properties.git.properties.url,data:data22};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -15165,8 +15166,11 @@ vErrors.push(err50);
 errors++;
 }
 }
-else {
-const err51 = {instancePath:instancePath+"/source/git/ref",schemaPath:"#/properties/source/properties/git/properties/ref/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.source.properties.git.properties.ref.type,parentSchema:schema40.properties.source.properties.git.properties.ref,data:data22};
+if(data21.ref !== undefined){
+let data23 = data21.ref;
+if(typeof data23 === "string"){
+if(func1(data23) < 1){
+const err51 = {instancePath:instancePath+"/source/git/ref",schemaPath:"#/properties/source/properties/git/properties/ref/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.source.properties.git.properties.ref,data:data23};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -15175,12 +15179,8 @@ vErrors.push(err51);
 }
 errors++;
 }
-}
-if(data20.path !== undefined){
-let data23 = data20.path;
-if(typeof data23 === "string"){
-if(func1(data23) < 1){
-const err52 = {instancePath:instancePath+"/source/git/path",schemaPath:"#/properties/source/properties/git/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.source.properties.git.properties.path,data:data23};
+if(!pattern90.test(data23)){
+const err52 = {instancePath:instancePath+"/source/git/ref",schemaPath:"#/properties/source/properties/git/properties/ref/pattern",keyword:"pattern",params:{pattern: "^[^\\s~^:?*\\[\\\\]+$"},message:"must match pattern \""+"^[^\\s~^:?*\\[\\\\]+$"+"\"",schema:"^[^\\s~^:?*\\[\\\\]+$",parentSchema:schema40.properties.source.properties.git.properties.ref,data:data23};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -15191,7 +15191,7 @@ errors++;
 }
 }
 else {
-const err53 = {instancePath:instancePath+"/source/git/path",schemaPath:"#/properties/source/properties/git/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.source.properties.git.properties.path.type,parentSchema:schema40.properties.source.properties.git.properties.path,data:data23};
+const err53 = {instancePath:instancePath+"/source/git/ref",schemaPath:"#/properties/source/properties/git/properties/ref/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.source.properties.git.properties.ref.type,parentSchema:schema40.properties.source.properties.git.properties.ref,data:data23};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -15201,11 +15201,11 @@ vErrors.push(err53);
 errors++;
 }
 }
-if(data20.interval !== undefined){
-let data24 = data20.interval;
+if(data21.path !== undefined){
+let data24 = data21.path;
 if(typeof data24 === "string"){
-if(!pattern8.test(data24)){
-const err54 = {instancePath:instancePath+"/source/git/interval",schemaPath:"#/properties/source/properties/git/properties/interval/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(ms|s|m|h|d))+$",parentSchema:schema40.properties.source.properties.git.properties.interval,data:data24};
+if(func1(data24) < 1){
+const err54 = {instancePath:instancePath+"/source/git/path",schemaPath:"#/properties/source/properties/git/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.source.properties.git.properties.path,data:data24};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -15216,7 +15216,7 @@ errors++;
 }
 }
 else {
-const err55 = {instancePath:instancePath+"/source/git/interval",schemaPath:"#/properties/source/properties/git/properties/interval/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.source.properties.git.properties.interval.type,parentSchema:schema40.properties.source.properties.git.properties.interval,data:data24};
+const err55 = {instancePath:instancePath+"/source/git/path",schemaPath:"#/properties/source/properties/git/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.source.properties.git.properties.path.type,parentSchema:schema40.properties.source.properties.git.properties.path,data:data24};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -15226,14 +15226,11 @@ vErrors.push(err55);
 errors++;
 }
 }
-if(data20.auth !== undefined){
-let data25 = data20.auth;
-const _errs63 = errors;
-let valid11 = false;
-const _errs64 = errors;
-if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
-if(data25.sshKey === undefined){
-const err56 = {instancePath:instancePath+"/source/git/auth",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/required",keyword:"required",params:{missingProperty: "sshKey"},message:"must have required property '"+"sshKey"+"'",schema:schema40.properties.source.properties.git.properties.auth.anyOf[0].required,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[0],data:data25};
+if(data21.interval !== undefined){
+let data25 = data21.interval;
+if(typeof data25 === "string"){
+if(!pattern8.test(data25)){
+const err56 = {instancePath:instancePath+"/source/git/interval",schemaPath:"#/properties/source/properties/git/properties/interval/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(ms|s|m|h|d))+$",parentSchema:schema40.properties.source.properties.git.properties.interval,data:data25};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -15242,9 +15239,9 @@ vErrors.push(err56);
 }
 errors++;
 }
-for(const key8 in data25){
-if(!((key8 === "sshKey") || (key8 === "knownHosts"))){
-const err57 = {instancePath:instancePath+"/source/git/auth",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[0],data:data25};
+}
+else {
+const err57 = {instancePath:instancePath+"/source/git/interval",schemaPath:"#/properties/source/properties/git/properties/interval/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.source.properties.git.properties.interval.type,parentSchema:schema40.properties.source.properties.git.properties.interval,data:data25};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -15254,11 +15251,14 @@ vErrors.push(err57);
 errors++;
 }
 }
-if(data25.sshKey !== undefined){
-let data26 = data25.sshKey;
+if(data21.auth !== undefined){
+let data26 = data21.auth;
+const _errs65 = errors;
+let valid11 = false;
+const _errs66 = errors;
 if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
-if(data26.fromFile === undefined){
-const err58 = {instancePath:instancePath+"/source/git/auth/sshKey",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/properties/sshKey/required",keyword:"required",params:{missingProperty: "fromFile"},message:"must have required property '"+"fromFile"+"'",schema:schema40.properties.source.properties.git.properties.auth.anyOf[0].properties.sshKey.required,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[0].properties.sshKey,data:data26};
+if(data26.sshKey === undefined){
+const err58 = {instancePath:instancePath+"/source/git/auth",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/required",keyword:"required",params:{missingProperty: "sshKey"},message:"must have required property '"+"sshKey"+"'",schema:schema40.properties.source.properties.git.properties.auth.anyOf[0].required,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[0],data:data26};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -15267,9 +15267,9 @@ vErrors.push(err58);
 }
 errors++;
 }
-for(const key9 in data26){
-if(!(key9 === "fromFile")){
-const err59 = {instancePath:instancePath+"/source/git/auth/sshKey",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/properties/sshKey/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[0].properties.sshKey,data:data26};
+for(const key8 in data26){
+if(!((key8 === "sshKey") || (key8 === "knownHosts"))){
+const err59 = {instancePath:instancePath+"/source/git/auth",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[0],data:data26};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -15279,11 +15279,11 @@ vErrors.push(err59);
 errors++;
 }
 }
-if(data26.fromFile !== undefined){
-let data27 = data26.fromFile;
-if(typeof data27 === "string"){
-if(func1(data27) < 1){
-const err60 = {instancePath:instancePath+"/source/git/auth/sshKey/fromFile",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/properties/sshKey/properties/fromFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[0].properties.sshKey.properties.fromFile,data:data27};
+if(data26.sshKey !== undefined){
+let data27 = data26.sshKey;
+if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
+if(data27.fromFile === undefined){
+const err60 = {instancePath:instancePath+"/source/git/auth/sshKey",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/properties/sshKey/required",keyword:"required",params:{missingProperty: "fromFile"},message:"must have required property '"+"fromFile"+"'",schema:schema40.properties.source.properties.git.properties.auth.anyOf[0].properties.sshKey.required,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[0].properties.sshKey,data:data27};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -15292,9 +15292,9 @@ vErrors.push(err60);
 }
 errors++;
 }
-}
-else {
-const err61 = {instancePath:instancePath+"/source/git/auth/sshKey/fromFile",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/properties/sshKey/properties/fromFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.source.properties.git.properties.auth.anyOf[0].properties.sshKey.properties.fromFile.type,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[0].properties.sshKey.properties.fromFile,data:data27};
+for(const key9 in data27){
+if(!(key9 === "fromFile")){
+const err61 = {instancePath:instancePath+"/source/git/auth/sshKey",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/properties/sshKey/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[0].properties.sshKey,data:data27};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -15304,9 +15304,11 @@ vErrors.push(err61);
 errors++;
 }
 }
-}
-else {
-const err62 = {instancePath:instancePath+"/source/git/auth/sshKey",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/properties/sshKey/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.source.properties.git.properties.auth.anyOf[0].properties.sshKey.type,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[0].properties.sshKey,data:data26};
+if(data27.fromFile !== undefined){
+let data28 = data27.fromFile;
+if(typeof data28 === "string"){
+if(func1(data28) < 1){
+const err62 = {instancePath:instancePath+"/source/git/auth/sshKey/fromFile",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/properties/sshKey/properties/fromFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[0].properties.sshKey.properties.fromFile,data:data28};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -15316,11 +15318,8 @@ vErrors.push(err62);
 errors++;
 }
 }
-if(data25.knownHosts !== undefined){
-let data28 = data25.knownHosts;
-if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
-if(data28.fromFile === undefined){
-const err63 = {instancePath:instancePath+"/source/git/auth/knownHosts",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/properties/knownHosts/required",keyword:"required",params:{missingProperty: "fromFile"},message:"must have required property '"+"fromFile"+"'",schema:schema40.properties.source.properties.git.properties.auth.anyOf[0].properties.knownHosts.required,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[0].properties.knownHosts,data:data28};
+else {
+const err63 = {instancePath:instancePath+"/source/git/auth/sshKey/fromFile",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/properties/sshKey/properties/fromFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.source.properties.git.properties.auth.anyOf[0].properties.sshKey.properties.fromFile.type,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[0].properties.sshKey.properties.fromFile,data:data28};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -15329,9 +15328,10 @@ vErrors.push(err63);
 }
 errors++;
 }
-for(const key10 in data28){
-if(!(key10 === "fromFile")){
-const err64 = {instancePath:instancePath+"/source/git/auth/knownHosts",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/properties/knownHosts/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[0].properties.knownHosts,data:data28};
+}
+}
+else {
+const err64 = {instancePath:instancePath+"/source/git/auth/sshKey",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/properties/sshKey/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.source.properties.git.properties.auth.anyOf[0].properties.sshKey.type,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[0].properties.sshKey,data:data27};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -15341,11 +15341,11 @@ vErrors.push(err64);
 errors++;
 }
 }
-if(data28.fromFile !== undefined){
-let data29 = data28.fromFile;
-if(typeof data29 === "string"){
-if(func1(data29) < 1){
-const err65 = {instancePath:instancePath+"/source/git/auth/knownHosts/fromFile",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/properties/knownHosts/properties/fromFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[0].properties.knownHosts.properties.fromFile,data:data29};
+if(data26.knownHosts !== undefined){
+let data29 = data26.knownHosts;
+if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
+if(data29.fromFile === undefined){
+const err65 = {instancePath:instancePath+"/source/git/auth/knownHosts",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/properties/knownHosts/required",keyword:"required",params:{missingProperty: "fromFile"},message:"must have required property '"+"fromFile"+"'",schema:schema40.properties.source.properties.git.properties.auth.anyOf[0].properties.knownHosts.required,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[0].properties.knownHosts,data:data29};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -15354,9 +15354,9 @@ vErrors.push(err65);
 }
 errors++;
 }
-}
-else {
-const err66 = {instancePath:instancePath+"/source/git/auth/knownHosts/fromFile",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/properties/knownHosts/properties/fromFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.source.properties.git.properties.auth.anyOf[0].properties.knownHosts.properties.fromFile.type,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[0].properties.knownHosts.properties.fromFile,data:data29};
+for(const key10 in data29){
+if(!(key10 === "fromFile")){
+const err66 = {instancePath:instancePath+"/source/git/auth/knownHosts",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/properties/knownHosts/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[0].properties.knownHosts,data:data29};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -15366,9 +15366,11 @@ vErrors.push(err66);
 errors++;
 }
 }
-}
-else {
-const err67 = {instancePath:instancePath+"/source/git/auth/knownHosts",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/properties/knownHosts/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.source.properties.git.properties.auth.anyOf[0].properties.knownHosts.type,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[0].properties.knownHosts,data:data28};
+if(data29.fromFile !== undefined){
+let data30 = data29.fromFile;
+if(typeof data30 === "string"){
+if(func1(data30) < 1){
+const err67 = {instancePath:instancePath+"/source/git/auth/knownHosts/fromFile",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/properties/knownHosts/properties/fromFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[0].properties.knownHosts.properties.fromFile,data:data30};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -15378,9 +15380,8 @@ vErrors.push(err67);
 errors++;
 }
 }
-}
 else {
-const err68 = {instancePath:instancePath+"/source/git/auth",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.source.properties.git.properties.auth.anyOf[0].type,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[0],data:data25};
+const err68 = {instancePath:instancePath+"/source/git/auth/knownHosts/fromFile",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/properties/knownHosts/properties/fromFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.source.properties.git.properties.auth.anyOf[0].properties.knownHosts.properties.fromFile.type,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[0].properties.knownHosts.properties.fromFile,data:data30};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -15389,15 +15390,10 @@ vErrors.push(err68);
 }
 errors++;
 }
-var _valid1 = _errs64 === errors;
-valid11 = valid11 || _valid1;
-if(_valid1){
-var props1 = true;
 }
-const _errs77 = errors;
-if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
-if(data25.token === undefined){
-const err69 = {instancePath:instancePath+"/source/git/auth",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/1/required",keyword:"required",params:{missingProperty: "token"},message:"must have required property '"+"token"+"'",schema:schema40.properties.source.properties.git.properties.auth.anyOf[1].required,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[1],data:data25};
+}
+else {
+const err69 = {instancePath:instancePath+"/source/git/auth/knownHosts",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/properties/knownHosts/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.source.properties.git.properties.auth.anyOf[0].properties.knownHosts.type,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[0].properties.knownHosts,data:data29};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -15406,9 +15402,10 @@ vErrors.push(err69);
 }
 errors++;
 }
-for(const key11 in data25){
-if(!((key11 === "token") || (key11 === "username"))){
-const err70 = {instancePath:instancePath+"/source/git/auth",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[1],data:data25};
+}
+}
+else {
+const err70 = {instancePath:instancePath+"/source/git/auth",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.source.properties.git.properties.auth.anyOf[0].type,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[0],data:data26};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -15417,12 +15414,15 @@ vErrors.push(err70);
 }
 errors++;
 }
+var _valid1 = _errs66 === errors;
+valid11 = valid11 || _valid1;
+if(_valid1){
+var props1 = true;
 }
-if(data25.token !== undefined){
-let data30 = data25.token;
-if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
-if(data30.fromEnv === undefined){
-const err71 = {instancePath:instancePath+"/source/git/auth/token",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/1/properties/token/required",keyword:"required",params:{missingProperty: "fromEnv"},message:"must have required property '"+"fromEnv"+"'",schema:schema40.properties.source.properties.git.properties.auth.anyOf[1].properties.token.required,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[1].properties.token,data:data30};
+const _errs79 = errors;
+if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
+if(data26.token === undefined){
+const err71 = {instancePath:instancePath+"/source/git/auth",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/1/required",keyword:"required",params:{missingProperty: "token"},message:"must have required property '"+"token"+"'",schema:schema40.properties.source.properties.git.properties.auth.anyOf[1].required,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[1],data:data26};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -15431,9 +15431,9 @@ vErrors.push(err71);
 }
 errors++;
 }
-for(const key12 in data30){
-if(!(key12 === "fromEnv")){
-const err72 = {instancePath:instancePath+"/source/git/auth/token",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/1/properties/token/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[1].properties.token,data:data30};
+for(const key11 in data26){
+if(!((key11 === "token") || (key11 === "username"))){
+const err72 = {instancePath:instancePath+"/source/git/auth",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[1],data:data26};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -15443,11 +15443,11 @@ vErrors.push(err72);
 errors++;
 }
 }
-if(data30.fromEnv !== undefined){
-let data31 = data30.fromEnv;
-if(typeof data31 === "string"){
-if(!pattern14.test(data31)){
-const err73 = {instancePath:instancePath+"/source/git/auth/token/fromEnv",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/1/properties/token/properties/fromEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]*$"+"\"",schema:"^[A-Z_][A-Z0-9_]*$",parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[1].properties.token.properties.fromEnv,data:data31};
+if(data26.token !== undefined){
+let data31 = data26.token;
+if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
+if(data31.fromEnv === undefined){
+const err73 = {instancePath:instancePath+"/source/git/auth/token",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/1/properties/token/required",keyword:"required",params:{missingProperty: "fromEnv"},message:"must have required property '"+"fromEnv"+"'",schema:schema40.properties.source.properties.git.properties.auth.anyOf[1].properties.token.required,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[1].properties.token,data:data31};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -15456,9 +15456,9 @@ vErrors.push(err73);
 }
 errors++;
 }
-}
-else {
-const err74 = {instancePath:instancePath+"/source/git/auth/token/fromEnv",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/1/properties/token/properties/fromEnv/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.source.properties.git.properties.auth.anyOf[1].properties.token.properties.fromEnv.type,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[1].properties.token.properties.fromEnv,data:data31};
+for(const key12 in data31){
+if(!(key12 === "fromEnv")){
+const err74 = {instancePath:instancePath+"/source/git/auth/token",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/1/properties/token/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[1].properties.token,data:data31};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -15468,9 +15468,11 @@ vErrors.push(err74);
 errors++;
 }
 }
-}
-else {
-const err75 = {instancePath:instancePath+"/source/git/auth/token",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/1/properties/token/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.source.properties.git.properties.auth.anyOf[1].properties.token.type,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[1].properties.token,data:data30};
+if(data31.fromEnv !== undefined){
+let data32 = data31.fromEnv;
+if(typeof data32 === "string"){
+if(!pattern14.test(data32)){
+const err75 = {instancePath:instancePath+"/source/git/auth/token/fromEnv",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/1/properties/token/properties/fromEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]*$"+"\"",schema:"^[A-Z_][A-Z0-9_]*$",parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[1].properties.token.properties.fromEnv,data:data32};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -15480,11 +15482,8 @@ vErrors.push(err75);
 errors++;
 }
 }
-if(data25.username !== undefined){
-let data32 = data25.username;
-if(typeof data32 === "string"){
-if(func1(data32) < 1){
-const err76 = {instancePath:instancePath+"/source/git/auth/username",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/1/properties/username/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[1].properties.username,data:data32};
+else {
+const err76 = {instancePath:instancePath+"/source/git/auth/token/fromEnv",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/1/properties/token/properties/fromEnv/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.source.properties.git.properties.auth.anyOf[1].properties.token.properties.fromEnv.type,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[1].properties.token.properties.fromEnv,data:data32};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -15494,8 +15493,9 @@ vErrors.push(err76);
 errors++;
 }
 }
+}
 else {
-const err77 = {instancePath:instancePath+"/source/git/auth/username",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/1/properties/username/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.source.properties.git.properties.auth.anyOf[1].properties.username.type,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[1].properties.username,data:data32};
+const err77 = {instancePath:instancePath+"/source/git/auth/token",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/1/properties/token/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.source.properties.git.properties.auth.anyOf[1].properties.token.type,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[1].properties.token,data:data31};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -15505,9 +15505,11 @@ vErrors.push(err77);
 errors++;
 }
 }
-}
-else {
-const err78 = {instancePath:instancePath+"/source/git/auth",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.source.properties.git.properties.auth.anyOf[1].type,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[1],data:data25};
+if(data26.username !== undefined){
+let data33 = data26.username;
+if(typeof data33 === "string"){
+if(func1(data33) < 1){
+const err78 = {instancePath:instancePath+"/source/git/auth/username",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/1/properties/username/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[1].properties.username,data:data33};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -15516,15 +15518,9 @@ vErrors.push(err78);
 }
 errors++;
 }
-var _valid1 = _errs77 === errors;
-valid11 = valid11 || _valid1;
-if(_valid1){
-if(props1 !== true){
-props1 = true;
 }
-}
-if(!valid11){
-const err79 = {instancePath:instancePath+"/source/git/auth",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema40.properties.source.properties.git.properties.auth.anyOf,parentSchema:schema40.properties.source.properties.git.properties.auth,data:data25};
+else {
+const err79 = {instancePath:instancePath+"/source/git/auth/username",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/1/properties/username/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.source.properties.git.properties.auth.anyOf[1].properties.username.type,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[1].properties.username,data:data33};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -15533,23 +15529,10 @@ vErrors.push(err79);
 }
 errors++;
 }
-else {
-errors = _errs63;
-if(vErrors !== null){
-if(_errs63){
-vErrors.length = _errs63;
+}
 }
 else {
-vErrors = null;
-}
-}
-}
-}
-if(data20.webhook !== undefined){
-let data33 = data20.webhook;
-if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
-if(data33.secret === undefined){
-const err80 = {instancePath:instancePath+"/source/git/webhook",schemaPath:"#/properties/source/properties/git/properties/webhook/required",keyword:"required",params:{missingProperty: "secret"},message:"must have required property '"+"secret"+"'",schema:schema40.properties.source.properties.git.properties.webhook.required,parentSchema:schema40.properties.source.properties.git.properties.webhook,data:data33};
+const err80 = {instancePath:instancePath+"/source/git/auth",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.source.properties.git.properties.auth.anyOf[1].type,parentSchema:schema40.properties.source.properties.git.properties.auth.anyOf[1],data:data26};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -15558,9 +15541,15 @@ vErrors.push(err80);
 }
 errors++;
 }
-for(const key13 in data33){
-if(!(key13 === "secret")){
-const err81 = {instancePath:instancePath+"/source/git/webhook",schemaPath:"#/properties/source/properties/git/properties/webhook/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.source.properties.git.properties.webhook,data:data33};
+var _valid1 = _errs79 === errors;
+valid11 = valid11 || _valid1;
+if(_valid1){
+if(props1 !== true){
+props1 = true;
+}
+}
+if(!valid11){
+const err81 = {instancePath:instancePath+"/source/git/auth",schemaPath:"#/properties/source/properties/git/properties/auth/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema40.properties.source.properties.git.properties.auth.anyOf,parentSchema:schema40.properties.source.properties.git.properties.auth,data:data26};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -15569,15 +15558,23 @@ vErrors.push(err81);
 }
 errors++;
 }
+else {
+errors = _errs65;
+if(vErrors !== null){
+if(_errs65){
+vErrors.length = _errs65;
 }
-if(data33.secret !== undefined){
-let data34 = data33.secret;
-const _errs91 = errors;
-let valid18 = false;
-const _errs92 = errors;
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data21.webhook !== undefined){
+let data34 = data21.webhook;
 if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
-if(data34.fromEnv === undefined){
-const err82 = {instancePath:instancePath+"/source/git/webhook/secret",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf/0/required",keyword:"required",params:{missingProperty: "fromEnv"},message:"must have required property '"+"fromEnv"+"'",schema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf[0].required,parentSchema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf[0],data:data34};
+if(data34.secret === undefined){
+const err82 = {instancePath:instancePath+"/source/git/webhook",schemaPath:"#/properties/source/properties/git/properties/webhook/required",keyword:"required",params:{missingProperty: "secret"},message:"must have required property '"+"secret"+"'",schema:schema40.properties.source.properties.git.properties.webhook.required,parentSchema:schema40.properties.source.properties.git.properties.webhook,data:data34};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -15586,9 +15583,9 @@ vErrors.push(err82);
 }
 errors++;
 }
-for(const key14 in data34){
-if(!(key14 === "fromEnv")){
-const err83 = {instancePath:instancePath+"/source/git/webhook/secret",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf/0/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf[0],data:data34};
+for(const key13 in data34){
+if(!(key13 === "secret")){
+const err83 = {instancePath:instancePath+"/source/git/webhook",schemaPath:"#/properties/source/properties/git/properties/webhook/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.source.properties.git.properties.webhook,data:data34};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -15598,11 +15595,14 @@ vErrors.push(err83);
 errors++;
 }
 }
-if(data34.fromEnv !== undefined){
-let data35 = data34.fromEnv;
-if(typeof data35 === "string"){
-if(!pattern14.test(data35)){
-const err84 = {instancePath:instancePath+"/source/git/webhook/secret/fromEnv",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf/0/properties/fromEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]*$"+"\"",schema:"^[A-Z_][A-Z0-9_]*$",parentSchema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf[0].properties.fromEnv,data:data35};
+if(data34.secret !== undefined){
+let data35 = data34.secret;
+const _errs93 = errors;
+let valid18 = false;
+const _errs94 = errors;
+if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
+if(data35.fromEnv === undefined){
+const err84 = {instancePath:instancePath+"/source/git/webhook/secret",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf/0/required",keyword:"required",params:{missingProperty: "fromEnv"},message:"must have required property '"+"fromEnv"+"'",schema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf[0].required,parentSchema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf[0],data:data35};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -15611,9 +15611,9 @@ vErrors.push(err84);
 }
 errors++;
 }
-}
-else {
-const err85 = {instancePath:instancePath+"/source/git/webhook/secret/fromEnv",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf/0/properties/fromEnv/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf[0].properties.fromEnv.type,parentSchema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf[0].properties.fromEnv,data:data35};
+for(const key14 in data35){
+if(!(key14 === "fromEnv")){
+const err85 = {instancePath:instancePath+"/source/git/webhook/secret",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf/0/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf[0],data:data35};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -15623,9 +15623,11 @@ vErrors.push(err85);
 errors++;
 }
 }
-}
-else {
-const err86 = {instancePath:instancePath+"/source/git/webhook/secret",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf[0].type,parentSchema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf[0],data:data34};
+if(data35.fromEnv !== undefined){
+let data36 = data35.fromEnv;
+if(typeof data36 === "string"){
+if(!pattern14.test(data36)){
+const err86 = {instancePath:instancePath+"/source/git/webhook/secret/fromEnv",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf/0/properties/fromEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]*$"+"\"",schema:"^[A-Z_][A-Z0-9_]*$",parentSchema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf[0].properties.fromEnv,data:data36};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -15634,15 +15636,9 @@ vErrors.push(err86);
 }
 errors++;
 }
-var _valid2 = _errs92 === errors;
-valid18 = valid18 || _valid2;
-if(_valid2){
-var props2 = true;
 }
-const _errs97 = errors;
-if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
-if(data34.fromFile === undefined){
-const err87 = {instancePath:instancePath+"/source/git/webhook/secret",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf/1/required",keyword:"required",params:{missingProperty: "fromFile"},message:"must have required property '"+"fromFile"+"'",schema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf[1].required,parentSchema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf[1],data:data34};
+else {
+const err87 = {instancePath:instancePath+"/source/git/webhook/secret/fromEnv",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf/0/properties/fromEnv/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf[0].properties.fromEnv.type,parentSchema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf[0].properties.fromEnv,data:data36};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -15651,9 +15647,10 @@ vErrors.push(err87);
 }
 errors++;
 }
-for(const key15 in data34){
-if(!(key15 === "fromFile")){
-const err88 = {instancePath:instancePath+"/source/git/webhook/secret",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf[1],data:data34};
+}
+}
+else {
+const err88 = {instancePath:instancePath+"/source/git/webhook/secret",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf[0].type,parentSchema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf[0],data:data35};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -15662,12 +15659,15 @@ vErrors.push(err88);
 }
 errors++;
 }
+var _valid2 = _errs94 === errors;
+valid18 = valid18 || _valid2;
+if(_valid2){
+var props2 = true;
 }
-if(data34.fromFile !== undefined){
-let data36 = data34.fromFile;
-if(typeof data36 === "string"){
-if(func1(data36) < 1){
-const err89 = {instancePath:instancePath+"/source/git/webhook/secret/fromFile",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf/1/properties/fromFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf[1].properties.fromFile,data:data36};
+const _errs99 = errors;
+if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
+if(data35.fromFile === undefined){
+const err89 = {instancePath:instancePath+"/source/git/webhook/secret",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf/1/required",keyword:"required",params:{missingProperty: "fromFile"},message:"must have required property '"+"fromFile"+"'",schema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf[1].required,parentSchema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf[1],data:data35};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -15676,9 +15676,9 @@ vErrors.push(err89);
 }
 errors++;
 }
-}
-else {
-const err90 = {instancePath:instancePath+"/source/git/webhook/secret/fromFile",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf/1/properties/fromFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf[1].properties.fromFile.type,parentSchema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf[1].properties.fromFile,data:data36};
+for(const key15 in data35){
+if(!(key15 === "fromFile")){
+const err90 = {instancePath:instancePath+"/source/git/webhook/secret",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf[1],data:data35};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -15688,9 +15688,11 @@ vErrors.push(err90);
 errors++;
 }
 }
-}
-else {
-const err91 = {instancePath:instancePath+"/source/git/webhook/secret",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf[1].type,parentSchema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf[1],data:data34};
+if(data35.fromFile !== undefined){
+let data37 = data35.fromFile;
+if(typeof data37 === "string"){
+if(func1(data37) < 1){
+const err91 = {instancePath:instancePath+"/source/git/webhook/secret/fromFile",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf/1/properties/fromFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf[1].properties.fromFile,data:data37};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -15699,15 +15701,9 @@ vErrors.push(err91);
 }
 errors++;
 }
-var _valid2 = _errs97 === errors;
-valid18 = valid18 || _valid2;
-if(_valid2){
-if(props2 !== true){
-props2 = true;
 }
-}
-if(!valid18){
-const err92 = {instancePath:instancePath+"/source/git/webhook/secret",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf,parentSchema:schema40.properties.source.properties.git.properties.webhook.properties.secret,data:data34};
+else {
+const err92 = {instancePath:instancePath+"/source/git/webhook/secret/fromFile",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf/1/properties/fromFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf[1].properties.fromFile.type,parentSchema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf[1].properties.fromFile,data:data37};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -15716,11 +15712,40 @@ vErrors.push(err92);
 }
 errors++;
 }
+}
+}
 else {
-errors = _errs91;
+const err93 = {instancePath:instancePath+"/source/git/webhook/secret",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf[1].type,parentSchema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf[1],data:data35};
+if(vErrors === null){
+vErrors = [err93];
+}
+else {
+vErrors.push(err93);
+}
+errors++;
+}
+var _valid2 = _errs99 === errors;
+valid18 = valid18 || _valid2;
+if(_valid2){
+if(props2 !== true){
+props2 = true;
+}
+}
+if(!valid18){
+const err94 = {instancePath:instancePath+"/source/git/webhook/secret",schemaPath:"#/properties/source/properties/git/properties/webhook/properties/secret/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema40.properties.source.properties.git.properties.webhook.properties.secret.anyOf,parentSchema:schema40.properties.source.properties.git.properties.webhook.properties.secret,data:data35};
+if(vErrors === null){
+vErrors = [err94];
+}
+else {
+vErrors.push(err94);
+}
+errors++;
+}
+else {
+errors = _errs93;
 if(vErrors !== null){
-if(_errs91){
-vErrors.length = _errs91;
+if(_errs93){
+vErrors.length = _errs93;
 }
 else {
 vErrors = null;
@@ -15730,32 +15755,7 @@ vErrors = null;
 }
 }
 else {
-const err93 = {instancePath:instancePath+"/source/git/webhook",schemaPath:"#/properties/source/properties/git/properties/webhook/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.source.properties.git.properties.webhook.type,parentSchema:schema40.properties.source.properties.git.properties.webhook,data:data33};
-if(vErrors === null){
-vErrors = [err93];
-}
-else {
-vErrors.push(err93);
-}
-errors++;
-}
-}
-if(data20.verify !== undefined){
-let data37 = data20.verify;
-if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
-if(data37.allowedSigners === undefined){
-const err94 = {instancePath:instancePath+"/source/git/verify",schemaPath:"#/properties/source/properties/git/properties/verify/required",keyword:"required",params:{missingProperty: "allowedSigners"},message:"must have required property '"+"allowedSigners"+"'",schema:schema40.properties.source.properties.git.properties.verify.required,parentSchema:schema40.properties.source.properties.git.properties.verify,data:data37};
-if(vErrors === null){
-vErrors = [err94];
-}
-else {
-vErrors.push(err94);
-}
-errors++;
-}
-for(const key16 in data37){
-if(!(key16 === "allowedSigners")){
-const err95 = {instancePath:instancePath+"/source/git/verify",schemaPath:"#/properties/source/properties/git/properties/verify/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.source.properties.git.properties.verify,data:data37};
+const err95 = {instancePath:instancePath+"/source/git/webhook",schemaPath:"#/properties/source/properties/git/properties/webhook/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.source.properties.git.properties.webhook.type,parentSchema:schema40.properties.source.properties.git.properties.webhook,data:data34};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -15765,11 +15765,11 @@ vErrors.push(err95);
 errors++;
 }
 }
-if(data37.allowedSigners !== undefined){
-let data38 = data37.allowedSigners;
+if(data21.verify !== undefined){
+let data38 = data21.verify;
 if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
-if(data38.fromFile === undefined){
-const err96 = {instancePath:instancePath+"/source/git/verify/allowedSigners",schemaPath:"#/properties/source/properties/git/properties/verify/properties/allowedSigners/required",keyword:"required",params:{missingProperty: "fromFile"},message:"must have required property '"+"fromFile"+"'",schema:schema40.properties.source.properties.git.properties.verify.properties.allowedSigners.required,parentSchema:schema40.properties.source.properties.git.properties.verify.properties.allowedSigners,data:data38};
+if(data38.allowedSigners === undefined){
+const err96 = {instancePath:instancePath+"/source/git/verify",schemaPath:"#/properties/source/properties/git/properties/verify/required",keyword:"required",params:{missingProperty: "allowedSigners"},message:"must have required property '"+"allowedSigners"+"'",schema:schema40.properties.source.properties.git.properties.verify.required,parentSchema:schema40.properties.source.properties.git.properties.verify,data:data38};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -15778,9 +15778,9 @@ vErrors.push(err96);
 }
 errors++;
 }
-for(const key17 in data38){
-if(!(key17 === "fromFile")){
-const err97 = {instancePath:instancePath+"/source/git/verify/allowedSigners",schemaPath:"#/properties/source/properties/git/properties/verify/properties/allowedSigners/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.source.properties.git.properties.verify.properties.allowedSigners,data:data38};
+for(const key16 in data38){
+if(!(key16 === "allowedSigners")){
+const err97 = {instancePath:instancePath+"/source/git/verify",schemaPath:"#/properties/source/properties/git/properties/verify/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.source.properties.git.properties.verify,data:data38};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -15790,11 +15790,11 @@ vErrors.push(err97);
 errors++;
 }
 }
-if(data38.fromFile !== undefined){
-let data39 = data38.fromFile;
-if(typeof data39 === "string"){
-if(func1(data39) < 1){
-const err98 = {instancePath:instancePath+"/source/git/verify/allowedSigners/fromFile",schemaPath:"#/properties/source/properties/git/properties/verify/properties/allowedSigners/properties/fromFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.source.properties.git.properties.verify.properties.allowedSigners.properties.fromFile,data:data39};
+if(data38.allowedSigners !== undefined){
+let data39 = data38.allowedSigners;
+if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
+if(data39.fromFile === undefined){
+const err98 = {instancePath:instancePath+"/source/git/verify/allowedSigners",schemaPath:"#/properties/source/properties/git/properties/verify/properties/allowedSigners/required",keyword:"required",params:{missingProperty: "fromFile"},message:"must have required property '"+"fromFile"+"'",schema:schema40.properties.source.properties.git.properties.verify.properties.allowedSigners.required,parentSchema:schema40.properties.source.properties.git.properties.verify.properties.allowedSigners,data:data39};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -15803,9 +15803,9 @@ vErrors.push(err98);
 }
 errors++;
 }
-}
-else {
-const err99 = {instancePath:instancePath+"/source/git/verify/allowedSigners/fromFile",schemaPath:"#/properties/source/properties/git/properties/verify/properties/allowedSigners/properties/fromFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.source.properties.git.properties.verify.properties.allowedSigners.properties.fromFile.type,parentSchema:schema40.properties.source.properties.git.properties.verify.properties.allowedSigners.properties.fromFile,data:data39};
+for(const key17 in data39){
+if(!(key17 === "fromFile")){
+const err99 = {instancePath:instancePath+"/source/git/verify/allowedSigners",schemaPath:"#/properties/source/properties/git/properties/verify/properties/allowedSigners/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.source.properties.git.properties.verify.properties.allowedSigners,data:data39};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -15815,9 +15815,11 @@ vErrors.push(err99);
 errors++;
 }
 }
-}
-else {
-const err100 = {instancePath:instancePath+"/source/git/verify/allowedSigners",schemaPath:"#/properties/source/properties/git/properties/verify/properties/allowedSigners/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.source.properties.git.properties.verify.properties.allowedSigners.type,parentSchema:schema40.properties.source.properties.git.properties.verify.properties.allowedSigners,data:data38};
+if(data39.fromFile !== undefined){
+let data40 = data39.fromFile;
+if(typeof data40 === "string"){
+if(func1(data40) < 1){
+const err100 = {instancePath:instancePath+"/source/git/verify/allowedSigners/fromFile",schemaPath:"#/properties/source/properties/git/properties/verify/properties/allowedSigners/properties/fromFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.source.properties.git.properties.verify.properties.allowedSigners.properties.fromFile,data:data40};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -15827,9 +15829,8 @@ vErrors.push(err100);
 errors++;
 }
 }
-}
 else {
-const err101 = {instancePath:instancePath+"/source/git/verify",schemaPath:"#/properties/source/properties/git/properties/verify/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.source.properties.git.properties.verify.type,parentSchema:schema40.properties.source.properties.git.properties.verify,data:data37};
+const err101 = {instancePath:instancePath+"/source/git/verify/allowedSigners/fromFile",schemaPath:"#/properties/source/properties/git/properties/verify/properties/allowedSigners/properties/fromFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.source.properties.git.properties.verify.properties.allowedSigners.properties.fromFile.type,parentSchema:schema40.properties.source.properties.git.properties.verify.properties.allowedSigners.properties.fromFile,data:data40};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -15841,7 +15842,7 @@ errors++;
 }
 }
 else {
-const err102 = {instancePath:instancePath+"/source/git",schemaPath:"#/properties/source/properties/git/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.source.properties.git.type,parentSchema:schema40.properties.source.properties.git,data:data20};
+const err102 = {instancePath:instancePath+"/source/git/verify/allowedSigners",schemaPath:"#/properties/source/properties/git/properties/verify/properties/allowedSigners/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.source.properties.git.properties.verify.properties.allowedSigners.type,parentSchema:schema40.properties.source.properties.git.properties.verify.properties.allowedSigners,data:data39};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -15853,7 +15854,7 @@ errors++;
 }
 }
 else {
-const err103 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.source.type,parentSchema:schema40.properties.source,data:data19};
+const err103 = {instancePath:instancePath+"/source/git/verify",schemaPath:"#/properties/source/properties/git/properties/verify/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.source.properties.git.properties.verify.type,parentSchema:schema40.properties.source.properties.git.properties.verify,data:data38};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -15863,11 +15864,9 @@ vErrors.push(err103);
 errors++;
 }
 }
-if(data.targets !== undefined){
-let data40 = data.targets;
-if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
-if(Object.keys(data40).length < 1){
-const err104 = {instancePath:instancePath+"/targets",schemaPath:"#/properties/targets/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema40.properties.targets,data:data40};
+}
+else {
+const err104 = {instancePath:instancePath+"/source/git",schemaPath:"#/properties/source/properties/git/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.source.properties.git.type,parentSchema:schema40.properties.source.properties.git,data:data21};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -15876,9 +15875,10 @@ vErrors.push(err104);
 }
 errors++;
 }
-for(const key18 in data40){
-if(!(pattern5.test(key18))){
-const err105 = {instancePath:instancePath+"/targets",schemaPath:"#/properties/targets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.targets,data:data40};
+}
+}
+else {
+const err105 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.source.type,parentSchema:schema40.properties.source,data:data20};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -15888,13 +15888,11 @@ vErrors.push(err105);
 errors++;
 }
 }
-for(const key19 in data40){
-if(pattern5.test(key19)){
-let data41 = data40[key19];
+if(data.targets !== undefined){
+let data41 = data.targets;
 if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
-for(const key20 in data41){
-if(!(((((key20 === "livekit") || (key20 === "state")) || (key20 === "specPaths")) || (key20 === "overlays")) || (key20 === "statusDir"))){
-const err106 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"],data:data41};
+if(Object.keys(data41).length < 1){
+const err106 = {instancePath:instancePath+"/targets",schemaPath:"#/properties/targets/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema40.properties.targets,data:data41};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -15903,13 +15901,9 @@ vErrors.push(err106);
 }
 errors++;
 }
-}
-if(data41.livekit !== undefined){
-let data42 = data41.livekit;
-if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
-for(const key21 in data42){
-if(!(((key21 === "urlEnv") || (key21 === "apiKeyEnv")) || (key21 === "apiSecretEnv"))){
-const err107 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/livekit",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/livekit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.livekit,data:data42};
+for(const key18 in data41){
+if(!(pattern5.test(key18))){
+const err107 = {instancePath:instancePath+"/targets",schemaPath:"#/properties/targets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.targets,data:data41};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -15919,11 +15913,13 @@ vErrors.push(err107);
 errors++;
 }
 }
-if(data42.urlEnv !== undefined){
-let data43 = data42.urlEnv;
-if(typeof data43 === "string"){
-if(!pattern14.test(data43)){
-const err108 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/livekit/urlEnv",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/livekit/properties/urlEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]*$"+"\"",schema:"^[A-Z_][A-Z0-9_]*$",parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.livekit.properties.urlEnv,data:data43};
+for(const key19 in data41){
+if(pattern5.test(key19)){
+let data42 = data41[key19];
+if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
+for(const key20 in data42){
+if(!(((((key20 === "livekit") || (key20 === "state")) || (key20 === "specPaths")) || (key20 === "overlays")) || (key20 === "statusDir"))){
+const err108 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"],data:data42};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -15933,8 +15929,12 @@ vErrors.push(err108);
 errors++;
 }
 }
-else {
-const err109 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/livekit/urlEnv",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/livekit/properties/urlEnv/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.livekit.properties.urlEnv.type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.livekit.properties.urlEnv,data:data43};
+if(data42.livekit !== undefined){
+let data43 = data42.livekit;
+if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
+for(const key21 in data43){
+if(!(((key21 === "urlEnv") || (key21 === "apiKeyEnv")) || (key21 === "apiSecretEnv"))){
+const err109 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/livekit",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/livekit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.livekit,data:data43};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -15944,11 +15944,11 @@ vErrors.push(err109);
 errors++;
 }
 }
-if(data42.apiKeyEnv !== undefined){
-let data44 = data42.apiKeyEnv;
+if(data43.urlEnv !== undefined){
+let data44 = data43.urlEnv;
 if(typeof data44 === "string"){
 if(!pattern14.test(data44)){
-const err110 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/livekit/apiKeyEnv",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/livekit/properties/apiKeyEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]*$"+"\"",schema:"^[A-Z_][A-Z0-9_]*$",parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.livekit.properties.apiKeyEnv,data:data44};
+const err110 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/livekit/urlEnv",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/livekit/properties/urlEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]*$"+"\"",schema:"^[A-Z_][A-Z0-9_]*$",parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.livekit.properties.urlEnv,data:data44};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -15959,7 +15959,7 @@ errors++;
 }
 }
 else {
-const err111 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/livekit/apiKeyEnv",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/livekit/properties/apiKeyEnv/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.livekit.properties.apiKeyEnv.type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.livekit.properties.apiKeyEnv,data:data44};
+const err111 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/livekit/urlEnv",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/livekit/properties/urlEnv/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.livekit.properties.urlEnv.type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.livekit.properties.urlEnv,data:data44};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -15969,11 +15969,11 @@ vErrors.push(err111);
 errors++;
 }
 }
-if(data42.apiSecretEnv !== undefined){
-let data45 = data42.apiSecretEnv;
+if(data43.apiKeyEnv !== undefined){
+let data45 = data43.apiKeyEnv;
 if(typeof data45 === "string"){
 if(!pattern14.test(data45)){
-const err112 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/livekit/apiSecretEnv",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/livekit/properties/apiSecretEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]*$"+"\"",schema:"^[A-Z_][A-Z0-9_]*$",parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.livekit.properties.apiSecretEnv,data:data45};
+const err112 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/livekit/apiKeyEnv",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/livekit/properties/apiKeyEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]*$"+"\"",schema:"^[A-Z_][A-Z0-9_]*$",parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.livekit.properties.apiKeyEnv,data:data45};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -15984,7 +15984,7 @@ errors++;
 }
 }
 else {
-const err113 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/livekit/apiSecretEnv",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/livekit/properties/apiSecretEnv/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.livekit.properties.apiSecretEnv.type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.livekit.properties.apiSecretEnv,data:data45};
+const err113 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/livekit/apiKeyEnv",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/livekit/properties/apiKeyEnv/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.livekit.properties.apiKeyEnv.type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.livekit.properties.apiKeyEnv,data:data45};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -15994,9 +15994,11 @@ vErrors.push(err113);
 errors++;
 }
 }
-}
-else {
-const err114 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/livekit",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/livekit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.livekit.type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.livekit,data:data42};
+if(data43.apiSecretEnv !== undefined){
+let data46 = data43.apiSecretEnv;
+if(typeof data46 === "string"){
+if(!pattern14.test(data46)){
+const err114 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/livekit/apiSecretEnv",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/livekit/properties/apiSecretEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]*$"+"\"",schema:"^[A-Z_][A-Z0-9_]*$",parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.livekit.properties.apiSecretEnv,data:data46};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -16006,12 +16008,8 @@ vErrors.push(err114);
 errors++;
 }
 }
-if(data41.state !== undefined){
-let data46 = data41.state;
-if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
-for(const key22 in data46){
-if(!(((((key22 === "backend") || (key22 === "dir")) || (key22 === "address")) || (key22 === "keyPrefix")) || (key22 === "password"))){
-const err115 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state,data:data46};
+else {
+const err115 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/livekit/apiSecretEnv",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/livekit/properties/apiSecretEnv/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.livekit.properties.apiSecretEnv.type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.livekit.properties.apiSecretEnv,data:data46};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -16021,10 +16019,9 @@ vErrors.push(err115);
 errors++;
 }
 }
-if(data46.backend !== undefined){
-let data47 = data46.backend;
-if(!((data47 === "file") || (data47 === "redis"))){
-const err116 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/backend",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/backend/enum",keyword:"enum",params:{allowedValues: schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.backend.enum},message:"must be equal to one of the allowed values",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.backend.enum,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.backend,data:data47};
+}
+else {
+const err116 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/livekit",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/livekit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.livekit.type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.livekit,data:data43};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -16034,11 +16031,12 @@ vErrors.push(err116);
 errors++;
 }
 }
-if(data46.dir !== undefined){
-let data48 = data46.dir;
-if(typeof data48 === "string"){
-if(func1(data48) < 1){
-const err117 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/dir",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/dir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.dir,data:data48};
+if(data42.state !== undefined){
+let data47 = data42.state;
+if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
+for(const key22 in data47){
+if(!(((((key22 === "backend") || (key22 === "dir")) || (key22 === "address")) || (key22 === "keyPrefix")) || (key22 === "password"))){
+const err117 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state,data:data47};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -16048,8 +16046,10 @@ vErrors.push(err117);
 errors++;
 }
 }
-else {
-const err118 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/dir",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/dir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.dir.type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.dir,data:data48};
+if(data47.backend !== undefined){
+let data48 = data47.backend;
+if(!((data48 === "file") || (data48 === "redis"))){
+const err118 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/backend",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/backend/enum",keyword:"enum",params:{allowedValues: schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.backend.enum},message:"must be equal to one of the allowed values",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.backend.enum,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.backend,data:data48};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -16059,11 +16059,11 @@ vErrors.push(err118);
 errors++;
 }
 }
-if(data46.address !== undefined){
-let data49 = data46.address;
+if(data47.dir !== undefined){
+let data49 = data47.dir;
 if(typeof data49 === "string"){
 if(func1(data49) < 1){
-const err119 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/address",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/address/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.address,data:data49};
+const err119 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/dir",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/dir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.dir,data:data49};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -16074,7 +16074,7 @@ errors++;
 }
 }
 else {
-const err120 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/address",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.address.type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.address,data:data49};
+const err120 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/dir",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/dir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.dir.type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.dir,data:data49};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -16084,10 +16084,11 @@ vErrors.push(err120);
 errors++;
 }
 }
-if(data46.keyPrefix !== undefined){
-let data50 = data46.keyPrefix;
-if(typeof data50 !== "string"){
-const err121 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/keyPrefix",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/keyPrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.keyPrefix.type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.keyPrefix,data:data50};
+if(data47.address !== undefined){
+let data50 = data47.address;
+if(typeof data50 === "string"){
+if(func1(data50) < 1){
+const err121 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/address",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/address/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.address,data:data50};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -16097,14 +16098,8 @@ vErrors.push(err121);
 errors++;
 }
 }
-if(data46.password !== undefined){
-let data51 = data46.password;
-const _errs136 = errors;
-let valid27 = false;
-const _errs137 = errors;
-if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
-if(data51.fromEnv === undefined){
-const err122 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/password",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/password/anyOf/0/required",keyword:"required",params:{missingProperty: "fromEnv"},message:"must have required property '"+"fromEnv"+"'",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[0].required,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[0],data:data51};
+else {
+const err122 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/address",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.address.type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.address,data:data50};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -16113,9 +16108,11 @@ vErrors.push(err122);
 }
 errors++;
 }
-for(const key23 in data51){
-if(!(key23 === "fromEnv")){
-const err123 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/password",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/password/anyOf/0/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[0],data:data51};
+}
+if(data47.keyPrefix !== undefined){
+let data51 = data47.keyPrefix;
+if(typeof data51 !== "string"){
+const err123 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/keyPrefix",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/keyPrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.keyPrefix.type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.keyPrefix,data:data51};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -16125,11 +16122,14 @@ vErrors.push(err123);
 errors++;
 }
 }
-if(data51.fromEnv !== undefined){
-let data52 = data51.fromEnv;
-if(typeof data52 === "string"){
-if(!pattern14.test(data52)){
-const err124 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/password/fromEnv",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/password/anyOf/0/properties/fromEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]*$"+"\"",schema:"^[A-Z_][A-Z0-9_]*$",parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[0].properties.fromEnv,data:data52};
+if(data47.password !== undefined){
+let data52 = data47.password;
+const _errs138 = errors;
+let valid27 = false;
+const _errs139 = errors;
+if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
+if(data52.fromEnv === undefined){
+const err124 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/password",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/password/anyOf/0/required",keyword:"required",params:{missingProperty: "fromEnv"},message:"must have required property '"+"fromEnv"+"'",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[0].required,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[0],data:data52};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -16138,9 +16138,9 @@ vErrors.push(err124);
 }
 errors++;
 }
-}
-else {
-const err125 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/password/fromEnv",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/password/anyOf/0/properties/fromEnv/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[0].properties.fromEnv.type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[0].properties.fromEnv,data:data52};
+for(const key23 in data52){
+if(!(key23 === "fromEnv")){
+const err125 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/password",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/password/anyOf/0/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[0],data:data52};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -16150,9 +16150,11 @@ vErrors.push(err125);
 errors++;
 }
 }
-}
-else {
-const err126 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/password",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/password/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[0].type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[0],data:data51};
+if(data52.fromEnv !== undefined){
+let data53 = data52.fromEnv;
+if(typeof data53 === "string"){
+if(!pattern14.test(data53)){
+const err126 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/password/fromEnv",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/password/anyOf/0/properties/fromEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]*$"+"\"",schema:"^[A-Z_][A-Z0-9_]*$",parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[0].properties.fromEnv,data:data53};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -16161,15 +16163,9 @@ vErrors.push(err126);
 }
 errors++;
 }
-var _valid3 = _errs137 === errors;
-valid27 = valid27 || _valid3;
-if(_valid3){
-var props3 = true;
 }
-const _errs142 = errors;
-if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
-if(data51.fromFile === undefined){
-const err127 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/password",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/password/anyOf/1/required",keyword:"required",params:{missingProperty: "fromFile"},message:"must have required property '"+"fromFile"+"'",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[1].required,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[1],data:data51};
+else {
+const err127 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/password/fromEnv",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/password/anyOf/0/properties/fromEnv/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[0].properties.fromEnv.type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[0].properties.fromEnv,data:data53};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -16178,9 +16174,10 @@ vErrors.push(err127);
 }
 errors++;
 }
-for(const key24 in data51){
-if(!(key24 === "fromFile")){
-const err128 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/password",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/password/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[1],data:data51};
+}
+}
+else {
+const err128 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/password",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/password/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[0].type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[0],data:data52};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -16189,12 +16186,15 @@ vErrors.push(err128);
 }
 errors++;
 }
+var _valid3 = _errs139 === errors;
+valid27 = valid27 || _valid3;
+if(_valid3){
+var props3 = true;
 }
-if(data51.fromFile !== undefined){
-let data53 = data51.fromFile;
-if(typeof data53 === "string"){
-if(func1(data53) < 1){
-const err129 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/password/fromFile",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/password/anyOf/1/properties/fromFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[1].properties.fromFile,data:data53};
+const _errs144 = errors;
+if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
+if(data52.fromFile === undefined){
+const err129 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/password",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/password/anyOf/1/required",keyword:"required",params:{missingProperty: "fromFile"},message:"must have required property '"+"fromFile"+"'",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[1].required,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[1],data:data52};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -16203,9 +16203,9 @@ vErrors.push(err129);
 }
 errors++;
 }
-}
-else {
-const err130 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/password/fromFile",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/password/anyOf/1/properties/fromFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[1].properties.fromFile.type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[1].properties.fromFile,data:data53};
+for(const key24 in data52){
+if(!(key24 === "fromFile")){
+const err130 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/password",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/password/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[1],data:data52};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -16215,9 +16215,11 @@ vErrors.push(err130);
 errors++;
 }
 }
-}
-else {
-const err131 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/password",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/password/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[1].type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[1],data:data51};
+if(data52.fromFile !== undefined){
+let data54 = data52.fromFile;
+if(typeof data54 === "string"){
+if(func1(data54) < 1){
+const err131 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/password/fromFile",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/password/anyOf/1/properties/fromFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[1].properties.fromFile,data:data54};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -16226,15 +16228,9 @@ vErrors.push(err131);
 }
 errors++;
 }
-var _valid3 = _errs142 === errors;
-valid27 = valid27 || _valid3;
-if(_valid3){
-if(props3 !== true){
-props3 = true;
 }
-}
-if(!valid27){
-const err132 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/password",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/password/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password,data:data51};
+else {
+const err132 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/password/fromFile",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/password/anyOf/1/properties/fromFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[1].properties.fromFile.type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[1].properties.fromFile,data:data54};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -16243,11 +16239,40 @@ vErrors.push(err132);
 }
 errors++;
 }
+}
+}
 else {
-errors = _errs136;
+const err133 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/password",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/password/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[1].type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf[1],data:data52};
+if(vErrors === null){
+vErrors = [err133];
+}
+else {
+vErrors.push(err133);
+}
+errors++;
+}
+var _valid3 = _errs144 === errors;
+valid27 = valid27 || _valid3;
+if(_valid3){
+if(props3 !== true){
+props3 = true;
+}
+}
+if(!valid27){
+const err134 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state/password",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/properties/password/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password.anyOf,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.properties.password,data:data52};
+if(vErrors === null){
+vErrors = [err134];
+}
+else {
+vErrors.push(err134);
+}
+errors++;
+}
+else {
+errors = _errs138;
 if(vErrors !== null){
-if(_errs136){
-vErrors.length = _errs136;
+if(_errs138){
+vErrors.length = _errs138;
 }
 else {
 vErrors = null;
@@ -16257,36 +16282,7 @@ vErrors = null;
 }
 }
 else {
-const err133 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state,data:data46};
-if(vErrors === null){
-vErrors = [err133];
-}
-else {
-vErrors.push(err133);
-}
-errors++;
-}
-}
-if(data41.specPaths !== undefined){
-let data54 = data41.specPaths;
-if(Array.isArray(data54)){
-const len1 = data54.length;
-for(let i1=0; i1<len1; i1++){
-let data55 = data54[i1];
-if(typeof data55 === "string"){
-if(func1(data55) < 1){
-const err134 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/specPaths/" + i1,schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/specPaths/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.specPaths.items,data:data55};
-if(vErrors === null){
-vErrors = [err134];
-}
-else {
-vErrors.push(err134);
-}
-errors++;
-}
-}
-else {
-const err135 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/specPaths/" + i1,schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/specPaths/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.specPaths.items.type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.specPaths.items,data:data55};
+const err135 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/state",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/state/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state.type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.state,data:data47};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -16296,9 +16292,15 @@ vErrors.push(err135);
 errors++;
 }
 }
-}
-else {
-const err136 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/specPaths",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/specPaths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.specPaths.type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.specPaths,data:data54};
+if(data42.specPaths !== undefined){
+let data55 = data42.specPaths;
+if(Array.isArray(data55)){
+const len1 = data55.length;
+for(let i1=0; i1<len1; i1++){
+let data56 = data55[i1];
+if(typeof data56 === "string"){
+if(func1(data56) < 1){
+const err136 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/specPaths/" + i1,schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/specPaths/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.specPaths.items,data:data56};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -16308,15 +16310,8 @@ vErrors.push(err136);
 errors++;
 }
 }
-if(data41.overlays !== undefined){
-let data56 = data41.overlays;
-if(Array.isArray(data56)){
-const len2 = data56.length;
-for(let i2=0; i2<len2; i2++){
-let data57 = data56[i2];
-if(typeof data57 === "string"){
-if(func1(data57) < 1){
-const err137 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/overlays/" + i2,schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/overlays/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.overlays.items,data:data57};
+else {
+const err137 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/specPaths/" + i1,schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/specPaths/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.specPaths.items.type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.specPaths.items,data:data56};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -16326,8 +16321,9 @@ vErrors.push(err137);
 errors++;
 }
 }
+}
 else {
-const err138 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/overlays/" + i2,schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/overlays/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.overlays.items.type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.overlays.items,data:data57};
+const err138 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/specPaths",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/specPaths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.specPaths.type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.specPaths,data:data55};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -16337,9 +16333,15 @@ vErrors.push(err138);
 errors++;
 }
 }
-}
-else {
-const err139 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/overlays",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/overlays/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.overlays.type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.overlays,data:data56};
+if(data42.overlays !== undefined){
+let data57 = data42.overlays;
+if(Array.isArray(data57)){
+const len2 = data57.length;
+for(let i2=0; i2<len2; i2++){
+let data58 = data57[i2];
+if(typeof data58 === "string"){
+if(func1(data58) < 1){
+const err139 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/overlays/" + i2,schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/overlays/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.overlays.items,data:data58};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -16349,11 +16351,8 @@ vErrors.push(err139);
 errors++;
 }
 }
-if(data41.statusDir !== undefined){
-let data58 = data41.statusDir;
-if(typeof data58 === "string"){
-if(func1(data58) < 1){
-const err140 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/statusDir",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/statusDir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.statusDir,data:data58};
+else {
+const err140 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/overlays/" + i2,schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/overlays/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.overlays.items.type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.overlays.items,data:data58};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -16363,8 +16362,9 @@ vErrors.push(err140);
 errors++;
 }
 }
+}
 else {
-const err141 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/statusDir",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/statusDir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.statusDir.type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.statusDir,data:data58};
+const err141 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/overlays",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/overlays/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.overlays.type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.overlays,data:data57};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -16374,9 +16374,11 @@ vErrors.push(err141);
 errors++;
 }
 }
-}
-else {
-const err142 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"],data:data41};
+if(data42.statusDir !== undefined){
+let data59 = data42.statusDir;
+if(typeof data59 === "string"){
+if(func1(data59) < 1){
+const err142 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/statusDir",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/statusDir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.statusDir,data:data59};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -16386,10 +16388,8 @@ vErrors.push(err142);
 errors++;
 }
 }
-}
-}
 else {
-const err143 = {instancePath:instancePath+"/targets",schemaPath:"#/properties/targets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.targets.type,parentSchema:schema40.properties.targets,data:data40};
+const err143 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/statusDir",schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/properties/statusDir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.statusDir.type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].properties.statusDir,data:data59};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -16399,11 +16399,9 @@ vErrors.push(err143);
 errors++;
 }
 }
-if(data.notifications !== undefined){
-let data59 = data.notifications;
-if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
-if(data59.sinks === undefined){
-const err144 = {instancePath:instancePath+"/notifications",schemaPath:"#/properties/notifications/required",keyword:"required",params:{missingProperty: "sinks"},message:"must have required property '"+"sinks"+"'",schema:schema40.properties.notifications.required,parentSchema:schema40.properties.notifications,data:data59};
+}
+else {
+const err144 = {instancePath:instancePath+"/targets/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/targets/patternProperties/%5E%5BA-Za-z0-9%5D%5BA-Za-z0-9._-%5D%7B0%2C62%7D%24/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"].type,parentSchema:schema40.properties.targets.patternProperties["^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"],data:data42};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -16412,9 +16410,11 @@ vErrors.push(err144);
 }
 errors++;
 }
-for(const key25 in data59){
-if(!(key25 === "sinks")){
-const err145 = {instancePath:instancePath+"/notifications",schemaPath:"#/properties/notifications/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.notifications,data:data59};
+}
+}
+}
+else {
+const err145 = {instancePath:instancePath+"/targets",schemaPath:"#/properties/targets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.targets.type,parentSchema:schema40.properties.targets,data:data41};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -16424,11 +16424,11 @@ vErrors.push(err145);
 errors++;
 }
 }
-if(data59.sinks !== undefined){
-let data60 = data59.sinks;
-if(Array.isArray(data60)){
-if(data60.length < 1){
-const err146 = {instancePath:instancePath+"/notifications/sinks",schemaPath:"#/properties/notifications/properties/sinks/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema40.properties.notifications.properties.sinks,data:data60};
+if(data.notifications !== undefined){
+let data60 = data.notifications;
+if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
+if(data60.sinks === undefined){
+const err146 = {instancePath:instancePath+"/notifications",schemaPath:"#/properties/notifications/required",keyword:"required",params:{missingProperty: "sinks"},message:"must have required property '"+"sinks"+"'",schema:schema40.properties.notifications.required,parentSchema:schema40.properties.notifications,data:data60};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -16437,13 +16437,9 @@ vErrors.push(err146);
 }
 errors++;
 }
-const len3 = data60.length;
-for(let i3=0; i3<len3; i3++){
-let data61 = data60[i3];
-if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
-for(const key26 in data61){
-if(!((((((((key26 === "name") || (key26 === "events")) || (key26 === "rooms")) || (key26 === "dedupWindow")) || (key26 === "ratePerMinute")) || (key26 === "retries")) || (key26 === "slack")) || (key26 === "webhook"))){
-const err147 = {instancePath:instancePath+"/notifications/sinks/" + i3,schemaPath:"#/properties/notifications/properties/sinks/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.notifications.properties.sinks.items,data:data61};
+for(const key25 in data60){
+if(!(key25 === "sinks")){
+const err147 = {instancePath:instancePath+"/notifications",schemaPath:"#/properties/notifications/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.notifications,data:data60};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -16453,11 +16449,11 @@ vErrors.push(err147);
 errors++;
 }
 }
-if(data61.name !== undefined){
-let data62 = data61.name;
-if(typeof data62 === "string"){
-if(!pattern5.test(data62)){
-const err148 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/name",schemaPath:"#/properties/notifications/properties/sinks/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$",parentSchema:schema40.properties.notifications.properties.sinks.items.properties.name,data:data62};
+if(data60.sinks !== undefined){
+let data61 = data60.sinks;
+if(Array.isArray(data61)){
+if(data61.length < 1){
+const err148 = {instancePath:instancePath+"/notifications/sinks",schemaPath:"#/properties/notifications/properties/sinks/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema40.properties.notifications.properties.sinks,data:data61};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -16466,9 +16462,13 @@ vErrors.push(err148);
 }
 errors++;
 }
-}
-else {
-const err149 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/name",schemaPath:"#/properties/notifications/properties/sinks/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.notifications.properties.sinks.items.properties.name.type,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.name,data:data62};
+const len3 = data61.length;
+for(let i3=0; i3<len3; i3++){
+let data62 = data61[i3];
+if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
+for(const key26 in data62){
+if(!((((((((key26 === "name") || (key26 === "events")) || (key26 === "rooms")) || (key26 === "dedupWindow")) || (key26 === "ratePerMinute")) || (key26 === "retries")) || (key26 === "slack")) || (key26 === "webhook"))){
+const err149 = {instancePath:instancePath+"/notifications/sinks/" + i3,schemaPath:"#/properties/notifications/properties/sinks/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.notifications.properties.sinks.items,data:data62};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -16478,11 +16478,11 @@ vErrors.push(err149);
 errors++;
 }
 }
-if(data61.events !== undefined){
-let data63 = data61.events;
-if(Array.isArray(data63)){
-if(data63.length < 1){
-const err150 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/events",schemaPath:"#/properties/notifications/properties/sinks/items/properties/events/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.events,data:data63};
+if(data62.name !== undefined){
+let data63 = data62.name;
+if(typeof data63 === "string"){
+if(!pattern5.test(data63)){
+const err150 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/name",schemaPath:"#/properties/notifications/properties/sinks/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$",parentSchema:schema40.properties.notifications.properties.sinks.items.properties.name,data:data63};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -16491,11 +16491,9 @@ vErrors.push(err150);
 }
 errors++;
 }
-const len4 = data63.length;
-for(let i4=0; i4<len4; i4++){
-let data64 = data63[i4];
-if(!((((((data64 === "drift") || (data64 === "failed")) || (data64 === "held")) || (data64 === "recordingEnded")) || (data64 === "leadership")) || (data64 === "specErrors"))){
-const err151 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/events/" + i4,schemaPath:"#/properties/notifications/properties/sinks/items/properties/events/items/enum",keyword:"enum",params:{allowedValues: schema40.properties.notifications.properties.sinks.items.properties.events.items.enum},message:"must be equal to one of the allowed values",schema:schema40.properties.notifications.properties.sinks.items.properties.events.items.enum,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.events.items,data:data64};
+}
+else {
+const err151 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/name",schemaPath:"#/properties/notifications/properties/sinks/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.notifications.properties.sinks.items.properties.name.type,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.name,data:data63};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -16505,9 +16503,11 @@ vErrors.push(err151);
 errors++;
 }
 }
-}
-else {
-const err152 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/events",schemaPath:"#/properties/notifications/properties/sinks/items/properties/events/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema40.properties.notifications.properties.sinks.items.properties.events.type,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.events,data:data63};
+if(data62.events !== undefined){
+let data64 = data62.events;
+if(Array.isArray(data64)){
+if(data64.length < 1){
+const err152 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/events",schemaPath:"#/properties/notifications/properties/sinks/items/properties/events/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.events,data:data64};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -16516,12 +16516,11 @@ vErrors.push(err152);
 }
 errors++;
 }
-}
-if(data61.rooms !== undefined){
-let data65 = data61.rooms;
-if(Array.isArray(data65)){
-if(data65.length < 1){
-const err153 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/rooms",schemaPath:"#/properties/notifications/properties/sinks/items/properties/rooms/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.rooms,data:data65};
+const len4 = data64.length;
+for(let i4=0; i4<len4; i4++){
+let data65 = data64[i4];
+if(!((((((data65 === "drift") || (data65 === "failed")) || (data65 === "held")) || (data65 === "recordingEnded")) || (data65 === "leadership")) || (data65 === "specErrors"))){
+const err153 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/events/" + i4,schemaPath:"#/properties/notifications/properties/sinks/items/properties/events/items/enum",keyword:"enum",params:{allowedValues: schema40.properties.notifications.properties.sinks.items.properties.events.items.enum},message:"must be equal to one of the allowed values",schema:schema40.properties.notifications.properties.sinks.items.properties.events.items.enum,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.events.items,data:data65};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -16530,12 +16529,10 @@ vErrors.push(err153);
 }
 errors++;
 }
-const len5 = data65.length;
-for(let i5=0; i5<len5; i5++){
-let data66 = data65[i5];
-if(typeof data66 === "string"){
-if(func1(data66) < 1){
-const err154 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/rooms/" + i5,schemaPath:"#/properties/notifications/properties/sinks/items/properties/rooms/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.rooms.items,data:data66};
+}
+}
+else {
+const err154 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/events",schemaPath:"#/properties/notifications/properties/sinks/items/properties/events/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema40.properties.notifications.properties.sinks.items.properties.events.type,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.events,data:data64};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -16545,8 +16542,11 @@ vErrors.push(err154);
 errors++;
 }
 }
-else {
-const err155 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/rooms/" + i5,schemaPath:"#/properties/notifications/properties/sinks/items/properties/rooms/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.notifications.properties.sinks.items.properties.rooms.items.type,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.rooms.items,data:data66};
+if(data62.rooms !== undefined){
+let data66 = data62.rooms;
+if(Array.isArray(data66)){
+if(data66.length < 1){
+const err155 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/rooms",schemaPath:"#/properties/notifications/properties/sinks/items/properties/rooms/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.rooms,data:data66};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -16555,10 +16555,12 @@ vErrors.push(err155);
 }
 errors++;
 }
-}
-}
-else {
-const err156 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/rooms",schemaPath:"#/properties/notifications/properties/sinks/items/properties/rooms/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema40.properties.notifications.properties.sinks.items.properties.rooms.type,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.rooms,data:data65};
+const len5 = data66.length;
+for(let i5=0; i5<len5; i5++){
+let data67 = data66[i5];
+if(typeof data67 === "string"){
+if(func1(data67) < 1){
+const err156 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/rooms/" + i5,schemaPath:"#/properties/notifications/properties/sinks/items/properties/rooms/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.rooms.items,data:data67};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -16568,11 +16570,8 @@ vErrors.push(err156);
 errors++;
 }
 }
-if(data61.dedupWindow !== undefined){
-let data67 = data61.dedupWindow;
-if(typeof data67 === "string"){
-if(!pattern8.test(data67)){
-const err157 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/dedupWindow",schemaPath:"#/properties/notifications/properties/sinks/items/properties/dedupWindow/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(ms|s|m|h|d))+$",parentSchema:schema40.properties.notifications.properties.sinks.items.properties.dedupWindow,data:data67};
+else {
+const err157 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/rooms/" + i5,schemaPath:"#/properties/notifications/properties/sinks/items/properties/rooms/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.notifications.properties.sinks.items.properties.rooms.items.type,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.rooms.items,data:data67};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -16582,8 +16581,9 @@ vErrors.push(err157);
 errors++;
 }
 }
+}
 else {
-const err158 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/dedupWindow",schemaPath:"#/properties/notifications/properties/sinks/items/properties/dedupWindow/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.notifications.properties.sinks.items.properties.dedupWindow.type,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.dedupWindow,data:data67};
+const err158 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/rooms",schemaPath:"#/properties/notifications/properties/sinks/items/properties/rooms/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema40.properties.notifications.properties.sinks.items.properties.rooms.type,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.rooms,data:data66};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -16593,10 +16593,11 @@ vErrors.push(err158);
 errors++;
 }
 }
-if(data61.ratePerMinute !== undefined){
-let data68 = data61.ratePerMinute;
-if(!(((typeof data68 == "number") && (!(data68 % 1) && !isNaN(data68))) && (isFinite(data68)))){
-const err159 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/ratePerMinute",schemaPath:"#/properties/notifications/properties/sinks/items/properties/ratePerMinute/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.notifications.properties.sinks.items.properties.ratePerMinute.type,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.ratePerMinute,data:data68};
+if(data62.dedupWindow !== undefined){
+let data68 = data62.dedupWindow;
+if(typeof data68 === "string"){
+if(!pattern8.test(data68)){
+const err159 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/dedupWindow",schemaPath:"#/properties/notifications/properties/sinks/items/properties/dedupWindow/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\"",schema:"^([0-9]+(ms|s|m|h|d))+$",parentSchema:schema40.properties.notifications.properties.sinks.items.properties.dedupWindow,data:data68};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -16605,9 +16606,9 @@ vErrors.push(err159);
 }
 errors++;
 }
-if((typeof data68 == "number") && (isFinite(data68))){
-if(data68 > 600 || isNaN(data68)){
-const err160 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/ratePerMinute",schemaPath:"#/properties/notifications/properties/sinks/items/properties/ratePerMinute/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600},message:"must be <= 600",schema:600,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.ratePerMinute,data:data68};
+}
+else {
+const err160 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/dedupWindow",schemaPath:"#/properties/notifications/properties/sinks/items/properties/dedupWindow/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.notifications.properties.sinks.items.properties.dedupWindow.type,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.dedupWindow,data:data68};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -16616,8 +16617,11 @@ vErrors.push(err160);
 }
 errors++;
 }
-if(data68 < 1 || isNaN(data68)){
-const err161 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/ratePerMinute",schemaPath:"#/properties/notifications/properties/sinks/items/properties/ratePerMinute/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.ratePerMinute,data:data68};
+}
+if(data62.ratePerMinute !== undefined){
+let data69 = data62.ratePerMinute;
+if(!(((typeof data69 == "number") && (!(data69 % 1) && !isNaN(data69))) && (isFinite(data69)))){
+const err161 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/ratePerMinute",schemaPath:"#/properties/notifications/properties/sinks/items/properties/ratePerMinute/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.notifications.properties.sinks.items.properties.ratePerMinute.type,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.ratePerMinute,data:data69};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -16626,12 +16630,9 @@ vErrors.push(err161);
 }
 errors++;
 }
-}
-}
-if(data61.retries !== undefined){
-let data69 = data61.retries;
-if(!(((typeof data69 == "number") && (!(data69 % 1) && !isNaN(data69))) && (isFinite(data69)))){
-const err162 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/retries",schemaPath:"#/properties/notifications/properties/sinks/items/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.notifications.properties.sinks.items.properties.retries.type,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.retries,data:data69};
+if((typeof data69 == "number") && (isFinite(data69))){
+if(data69 > 600 || isNaN(data69)){
+const err162 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/ratePerMinute",schemaPath:"#/properties/notifications/properties/sinks/items/properties/ratePerMinute/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600},message:"must be <= 600",schema:600,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.ratePerMinute,data:data69};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -16640,9 +16641,8 @@ vErrors.push(err162);
 }
 errors++;
 }
-if((typeof data69 == "number") && (isFinite(data69))){
-if(data69 > 10 || isNaN(data69)){
-const err163 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/retries",schemaPath:"#/properties/notifications/properties/sinks/items/properties/retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.retries,data:data69};
+if(data69 < 1 || isNaN(data69)){
+const err163 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/ratePerMinute",schemaPath:"#/properties/notifications/properties/sinks/items/properties/ratePerMinute/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.ratePerMinute,data:data69};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -16651,8 +16651,12 @@ vErrors.push(err163);
 }
 errors++;
 }
-if(data69 < 0 || isNaN(data69)){
-const err164 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/retries",schemaPath:"#/properties/notifications/properties/sinks/items/properties/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.retries,data:data69};
+}
+}
+if(data62.retries !== undefined){
+let data70 = data62.retries;
+if(!(((typeof data70 == "number") && (!(data70 % 1) && !isNaN(data70))) && (isFinite(data70)))){
+const err164 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/retries",schemaPath:"#/properties/notifications/properties/sinks/items/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.notifications.properties.sinks.items.properties.retries.type,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.retries,data:data70};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -16661,13 +16665,9 @@ vErrors.push(err164);
 }
 errors++;
 }
-}
-}
-if(data61.slack !== undefined){
-let data70 = data61.slack;
-if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
-if(data70.url === undefined){
-const err165 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/slack",schemaPath:"#/properties/notifications/properties/sinks/items/properties/slack/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema40.properties.notifications.properties.sinks.items.properties.slack.required,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.slack,data:data70};
+if((typeof data70 == "number") && (isFinite(data70))){
+if(data70 > 10 || isNaN(data70)){
+const err165 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/retries",schemaPath:"#/properties/notifications/properties/sinks/items/properties/retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.retries,data:data70};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -16676,9 +16676,8 @@ vErrors.push(err165);
 }
 errors++;
 }
-for(const key27 in data70){
-if(!(key27 === "url")){
-const err166 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/slack",schemaPath:"#/properties/notifications/properties/sinks/items/properties/slack/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.slack,data:data70};
+if(data70 < 0 || isNaN(data70)){
+const err166 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/retries",schemaPath:"#/properties/notifications/properties/sinks/items/properties/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.retries,data:data70};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -16688,11 +16687,12 @@ vErrors.push(err166);
 errors++;
 }
 }
-if(data70.url !== undefined){
-let data71 = data70.url;
+}
+if(data62.slack !== undefined){
+let data71 = data62.slack;
 if(data71 && typeof data71 == "object" && !Array.isArray(data71)){
-if(data71.fromEnv === undefined){
-const err167 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/slack/url",schemaPath:"#/properties/notifications/properties/sinks/items/properties/slack/properties/url/required",keyword:"required",params:{missingProperty: "fromEnv"},message:"must have required property '"+"fromEnv"+"'",schema:schema40.properties.notifications.properties.sinks.items.properties.slack.properties.url.required,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.slack.properties.url,data:data71};
+if(data71.url === undefined){
+const err167 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/slack",schemaPath:"#/properties/notifications/properties/sinks/items/properties/slack/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema40.properties.notifications.properties.sinks.items.properties.slack.required,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.slack,data:data71};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -16701,9 +16701,9 @@ vErrors.push(err167);
 }
 errors++;
 }
-for(const key28 in data71){
-if(!(key28 === "fromEnv")){
-const err168 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/slack/url",schemaPath:"#/properties/notifications/properties/sinks/items/properties/slack/properties/url/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.slack.properties.url,data:data71};
+for(const key27 in data71){
+if(!(key27 === "url")){
+const err168 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/slack",schemaPath:"#/properties/notifications/properties/sinks/items/properties/slack/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.slack,data:data71};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -16713,11 +16713,11 @@ vErrors.push(err168);
 errors++;
 }
 }
-if(data71.fromEnv !== undefined){
-let data72 = data71.fromEnv;
-if(typeof data72 === "string"){
-if(!pattern14.test(data72)){
-const err169 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/slack/url/fromEnv",schemaPath:"#/properties/notifications/properties/sinks/items/properties/slack/properties/url/properties/fromEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]*$"+"\"",schema:"^[A-Z_][A-Z0-9_]*$",parentSchema:schema40.properties.notifications.properties.sinks.items.properties.slack.properties.url.properties.fromEnv,data:data72};
+if(data71.url !== undefined){
+let data72 = data71.url;
+if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
+if(data72.fromEnv === undefined){
+const err169 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/slack/url",schemaPath:"#/properties/notifications/properties/sinks/items/properties/slack/properties/url/required",keyword:"required",params:{missingProperty: "fromEnv"},message:"must have required property '"+"fromEnv"+"'",schema:schema40.properties.notifications.properties.sinks.items.properties.slack.properties.url.required,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.slack.properties.url,data:data72};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -16726,9 +16726,9 @@ vErrors.push(err169);
 }
 errors++;
 }
-}
-else {
-const err170 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/slack/url/fromEnv",schemaPath:"#/properties/notifications/properties/sinks/items/properties/slack/properties/url/properties/fromEnv/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.notifications.properties.sinks.items.properties.slack.properties.url.properties.fromEnv.type,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.slack.properties.url.properties.fromEnv,data:data72};
+for(const key28 in data72){
+if(!(key28 === "fromEnv")){
+const err170 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/slack/url",schemaPath:"#/properties/notifications/properties/sinks/items/properties/slack/properties/url/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.slack.properties.url,data:data72};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -16738,9 +16738,11 @@ vErrors.push(err170);
 errors++;
 }
 }
-}
-else {
-const err171 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/slack/url",schemaPath:"#/properties/notifications/properties/sinks/items/properties/slack/properties/url/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.notifications.properties.sinks.items.properties.slack.properties.url.type,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.slack.properties.url,data:data71};
+if(data72.fromEnv !== undefined){
+let data73 = data72.fromEnv;
+if(typeof data73 === "string"){
+if(!pattern14.test(data73)){
+const err171 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/slack/url/fromEnv",schemaPath:"#/properties/notifications/properties/sinks/items/properties/slack/properties/url/properties/fromEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]*$"+"\"",schema:"^[A-Z_][A-Z0-9_]*$",parentSchema:schema40.properties.notifications.properties.sinks.items.properties.slack.properties.url.properties.fromEnv,data:data73};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -16750,9 +16752,8 @@ vErrors.push(err171);
 errors++;
 }
 }
-}
 else {
-const err172 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/slack",schemaPath:"#/properties/notifications/properties/sinks/items/properties/slack/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.notifications.properties.sinks.items.properties.slack.type,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.slack,data:data70};
+const err172 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/slack/url/fromEnv",schemaPath:"#/properties/notifications/properties/sinks/items/properties/slack/properties/url/properties/fromEnv/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.notifications.properties.sinks.items.properties.slack.properties.url.properties.fromEnv.type,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.slack.properties.url.properties.fromEnv,data:data73};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -16762,11 +16763,9 @@ vErrors.push(err172);
 errors++;
 }
 }
-if(data61.webhook !== undefined){
-let data73 = data61.webhook;
-if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
-if(data73.url === undefined){
-const err173 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema40.properties.notifications.properties.sinks.items.properties.webhook.required,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook,data:data73};
+}
+else {
+const err173 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/slack/url",schemaPath:"#/properties/notifications/properties/sinks/items/properties/slack/properties/url/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.notifications.properties.sinks.items.properties.slack.properties.url.type,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.slack.properties.url,data:data72};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -16775,8 +16774,10 @@ vErrors.push(err173);
 }
 errors++;
 }
-if(data73.secret === undefined){
-const err174 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/required",keyword:"required",params:{missingProperty: "secret"},message:"must have required property '"+"secret"+"'",schema:schema40.properties.notifications.properties.sinks.items.properties.webhook.required,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook,data:data73};
+}
+}
+else {
+const err174 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/slack",schemaPath:"#/properties/notifications/properties/sinks/items/properties/slack/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.notifications.properties.sinks.items.properties.slack.type,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.slack,data:data71};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -16785,9 +16786,12 @@ vErrors.push(err174);
 }
 errors++;
 }
-for(const key29 in data73){
-if(!((key29 === "url") || (key29 === "secret"))){
-const err175 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook,data:data73};
+}
+if(data62.webhook !== undefined){
+let data74 = data62.webhook;
+if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
+if(data74.url === undefined){
+const err175 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema40.properties.notifications.properties.sinks.items.properties.webhook.required,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook,data:data74};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -16796,15 +16800,8 @@ vErrors.push(err175);
 }
 errors++;
 }
-}
-if(data73.url !== undefined){
-let data74 = data73.url;
-const _errs192 = errors;
-let valid45 = false;
-const _errs193 = errors;
-if(typeof data74 === "string"){
-if(!pattern102.test(data74)){
-const err176 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook/url",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/properties/url/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^https?://"},message:"must match pattern \""+"^https?://"+"\"",schema:"^https?://",parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.url.anyOf[0],data:data74};
+if(data74.secret === undefined){
+const err176 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/required",keyword:"required",params:{missingProperty: "secret"},message:"must have required property '"+"secret"+"'",schema:schema40.properties.notifications.properties.sinks.items.properties.webhook.required,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook,data:data74};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -16813,9 +16810,9 @@ vErrors.push(err176);
 }
 errors++;
 }
-}
-else {
-const err177 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook/url",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/properties/url/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.url.anyOf[0].type,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.url.anyOf[0],data:data74};
+for(const key29 in data74){
+if(!((key29 === "url") || (key29 === "secret"))){
+const err177 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook,data:data74};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -16824,12 +16821,15 @@ vErrors.push(err177);
 }
 errors++;
 }
-var _valid4 = _errs193 === errors;
-valid45 = valid45 || _valid4;
+}
+if(data74.url !== undefined){
+let data75 = data74.url;
+const _errs194 = errors;
+let valid45 = false;
 const _errs195 = errors;
-if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
-if(data74.fromEnv === undefined){
-const err178 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook/url",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/properties/url/anyOf/1/required",keyword:"required",params:{missingProperty: "fromEnv"},message:"must have required property '"+"fromEnv"+"'",schema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.url.anyOf[1].required,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.url.anyOf[1],data:data74};
+if(typeof data75 === "string"){
+if(!pattern103.test(data75)){
+const err178 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook/url",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/properties/url/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^https?://"},message:"must match pattern \""+"^https?://"+"\"",schema:"^https?://",parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.url.anyOf[0],data:data75};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -16838,9 +16838,9 @@ vErrors.push(err178);
 }
 errors++;
 }
-for(const key30 in data74){
-if(!(key30 === "fromEnv")){
-const err179 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook/url",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/properties/url/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key30},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.url.anyOf[1],data:data74};
+}
+else {
+const err179 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook/url",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/properties/url/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.url.anyOf[0].type,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.url.anyOf[0],data:data75};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -16849,12 +16849,12 @@ vErrors.push(err179);
 }
 errors++;
 }
-}
-if(data74.fromEnv !== undefined){
-let data75 = data74.fromEnv;
-if(typeof data75 === "string"){
-if(!pattern14.test(data75)){
-const err180 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook/url/fromEnv",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/properties/url/anyOf/1/properties/fromEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]*$"+"\"",schema:"^[A-Z_][A-Z0-9_]*$",parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.url.anyOf[1].properties.fromEnv,data:data75};
+var _valid4 = _errs195 === errors;
+valid45 = valid45 || _valid4;
+const _errs197 = errors;
+if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
+if(data75.fromEnv === undefined){
+const err180 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook/url",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/properties/url/anyOf/1/required",keyword:"required",params:{missingProperty: "fromEnv"},message:"must have required property '"+"fromEnv"+"'",schema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.url.anyOf[1].required,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.url.anyOf[1],data:data75};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -16863,9 +16863,9 @@ vErrors.push(err180);
 }
 errors++;
 }
-}
-else {
-const err181 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook/url/fromEnv",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/properties/url/anyOf/1/properties/fromEnv/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.url.anyOf[1].properties.fromEnv.type,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.url.anyOf[1].properties.fromEnv,data:data75};
+for(const key30 in data75){
+if(!(key30 === "fromEnv")){
+const err181 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook/url",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/properties/url/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key30},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.url.anyOf[1],data:data75};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -16875,9 +16875,11 @@ vErrors.push(err181);
 errors++;
 }
 }
-}
-else {
-const err182 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook/url",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/properties/url/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.url.anyOf[1].type,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.url.anyOf[1],data:data74};
+if(data75.fromEnv !== undefined){
+let data76 = data75.fromEnv;
+if(typeof data76 === "string"){
+if(!pattern14.test(data76)){
+const err182 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook/url/fromEnv",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/properties/url/anyOf/1/properties/fromEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]*$"+"\"",schema:"^[A-Z_][A-Z0-9_]*$",parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.url.anyOf[1].properties.fromEnv,data:data76};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -16886,10 +16888,9 @@ vErrors.push(err182);
 }
 errors++;
 }
-var _valid4 = _errs195 === errors;
-valid45 = valid45 || _valid4;
-if(!valid45){
-const err183 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook/url",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/properties/url/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.url.anyOf,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.url,data:data74};
+}
+else {
+const err183 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook/url/fromEnv",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/properties/url/anyOf/1/properties/fromEnv/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.url.anyOf[1].properties.fromEnv.type,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.url.anyOf[1].properties.fromEnv,data:data76};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -16898,23 +16899,10 @@ vErrors.push(err183);
 }
 errors++;
 }
-else {
-errors = _errs192;
-if(vErrors !== null){
-if(_errs192){
-vErrors.length = _errs192;
+}
 }
 else {
-vErrors = null;
-}
-}
-}
-}
-if(data73.secret !== undefined){
-let data76 = data73.secret;
-if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
-if(data76.fromEnv === undefined){
-const err184 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook/secret",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/properties/secret/required",keyword:"required",params:{missingProperty: "fromEnv"},message:"must have required property '"+"fromEnv"+"'",schema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.secret.required,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.secret,data:data76};
+const err184 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook/url",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/properties/url/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.url.anyOf[1].type,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.url.anyOf[1],data:data75};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -16923,9 +16911,10 @@ vErrors.push(err184);
 }
 errors++;
 }
-for(const key31 in data76){
-if(!(key31 === "fromEnv")){
-const err185 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook/secret",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/properties/secret/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.secret,data:data76};
+var _valid4 = _errs197 === errors;
+valid45 = valid45 || _valid4;
+if(!valid45){
+const err185 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook/url",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/properties/url/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.url.anyOf,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.url,data:data75};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -16934,12 +16923,23 @@ vErrors.push(err185);
 }
 errors++;
 }
+else {
+errors = _errs194;
+if(vErrors !== null){
+if(_errs194){
+vErrors.length = _errs194;
 }
-if(data76.fromEnv !== undefined){
-let data77 = data76.fromEnv;
-if(typeof data77 === "string"){
-if(!pattern14.test(data77)){
-const err186 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook/secret/fromEnv",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/properties/secret/properties/fromEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]*$"+"\"",schema:"^[A-Z_][A-Z0-9_]*$",parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.secret.properties.fromEnv,data:data77};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data74.secret !== undefined){
+let data77 = data74.secret;
+if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
+if(data77.fromEnv === undefined){
+const err186 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook/secret",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/properties/secret/required",keyword:"required",params:{missingProperty: "fromEnv"},message:"must have required property '"+"fromEnv"+"'",schema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.secret.required,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.secret,data:data77};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -16948,9 +16948,9 @@ vErrors.push(err186);
 }
 errors++;
 }
-}
-else {
-const err187 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook/secret/fromEnv",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/properties/secret/properties/fromEnv/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.secret.properties.fromEnv.type,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.secret.properties.fromEnv,data:data77};
+for(const key31 in data77){
+if(!(key31 === "fromEnv")){
+const err187 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook/secret",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/properties/secret/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.secret,data:data77};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -16960,9 +16960,11 @@ vErrors.push(err187);
 errors++;
 }
 }
-}
-else {
-const err188 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook/secret",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/properties/secret/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.secret.type,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.secret,data:data76};
+if(data77.fromEnv !== undefined){
+let data78 = data77.fromEnv;
+if(typeof data78 === "string"){
+if(!pattern14.test(data78)){
+const err188 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook/secret/fromEnv",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/properties/secret/properties/fromEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]*$"+"\"",schema:"^[A-Z_][A-Z0-9_]*$",parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.secret.properties.fromEnv,data:data78};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -16972,9 +16974,8 @@ vErrors.push(err188);
 errors++;
 }
 }
-}
 else {
-const err189 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.notifications.properties.sinks.items.properties.webhook.type,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook,data:data73};
+const err189 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook/secret/fromEnv",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/properties/secret/properties/fromEnv/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.secret.properties.fromEnv.type,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.secret.properties.fromEnv,data:data78};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -16986,7 +16987,7 @@ errors++;
 }
 }
 else {
-const err190 = {instancePath:instancePath+"/notifications/sinks/" + i3,schemaPath:"#/properties/notifications/properties/sinks/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.notifications.properties.sinks.items.type,parentSchema:schema40.properties.notifications.properties.sinks.items,data:data61};
+const err190 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook/secret",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/properties/secret/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.secret.type,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook.properties.secret,data:data77};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -16998,7 +16999,7 @@ errors++;
 }
 }
 else {
-const err191 = {instancePath:instancePath+"/notifications/sinks",schemaPath:"#/properties/notifications/properties/sinks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema40.properties.notifications.properties.sinks.type,parentSchema:schema40.properties.notifications.properties.sinks,data:data60};
+const err191 = {instancePath:instancePath+"/notifications/sinks/" + i3+"/webhook",schemaPath:"#/properties/notifications/properties/sinks/items/properties/webhook/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.notifications.properties.sinks.items.properties.webhook.type,parentSchema:schema40.properties.notifications.properties.sinks.items.properties.webhook,data:data74};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -17010,7 +17011,7 @@ errors++;
 }
 }
 else {
-const err192 = {instancePath:instancePath+"/notifications",schemaPath:"#/properties/notifications/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.notifications.type,parentSchema:schema40.properties.notifications,data:data59};
+const err192 = {instancePath:instancePath+"/notifications/sinks/" + i3,schemaPath:"#/properties/notifications/properties/sinks/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.notifications.properties.sinks.items.type,parentSchema:schema40.properties.notifications.properties.sinks.items,data:data62};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -17022,12 +17023,36 @@ errors++;
 }
 }
 else {
-const err193 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.type,parentSchema:schema40,data};
+const err193 = {instancePath:instancePath+"/notifications/sinks",schemaPath:"#/properties/notifications/properties/sinks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema40.properties.notifications.properties.sinks.type,parentSchema:schema40.properties.notifications.properties.sinks,data:data61};
 if(vErrors === null){
 vErrors = [err193];
 }
 else {
 vErrors.push(err193);
+}
+errors++;
+}
+}
+}
+else {
+const err194 = {instancePath:instancePath+"/notifications",schemaPath:"#/properties/notifications/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.notifications.type,parentSchema:schema40.properties.notifications,data:data60};
+if(vErrors === null){
+vErrors = [err194];
+}
+else {
+vErrors.push(err194);
+}
+errors++;
+}
+}
+}
+else {
+const err195 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.type,parentSchema:schema40,data};
+if(vErrors === null){
+vErrors = [err195];
+}
+else {
+vErrors.push(err195);
 }
 errors++;
 }
