@@ -1,6 +1,7 @@
 /** The JSON Schema files in schemas/, built from the typebox definitions (the single source). */
 import { ProjectConfigSchema } from './config-schema.ts';
-import { DOCUMENT_SCHEMAS, KINDS } from './kinds.ts';
+import { DOCUMENT_SCHEMAS } from './kinds.ts';
+import { registryKinds } from './validator-code.ts';
 import { kebab, SCHEMA_BASE } from './spec-constants.ts';
 
 const DRAFT = 'https://json-schema.org/draft/2020-12/schema';
@@ -18,10 +19,12 @@ function withDraft(schema: unknown): Record<string, unknown> {
 export function buildSchemaFiles(): Record<string, Record<string, unknown>> {
   const files: Record<string, Record<string, unknown>> = {};
   const defs: Record<string, unknown> = {};
-  for (const kind of KINDS) {
-    files[`${kebab(kind)}.json`] = withDraft(DOCUMENT_SCHEMAS[kind]);
+  const schemas: Record<string, unknown> = DOCUMENT_SCHEMAS;
+  const kinds = registryKinds();
+  for (const kind of kinds) {
+    files[`${kebab(kind)}.json`] = withDraft(schemas[kind]);
     // Embedded copies drop their $id so references resolve inside spec.json.
-    const body = plain(DOCUMENT_SCHEMAS[kind]);
+    const body = plain(schemas[kind]);
     delete body['$id'];
     defs[kind] = body;
   }
@@ -31,7 +34,7 @@ export function buildSchemaFiles(): Record<string, Record<string, unknown>> {
     $id: `${SCHEMA_BASE}spec.json`,
     title: 'livekit-gitops spec',
     description: 'Any livekit-gitops spec document; `kind` picks the shape.',
-    oneOf: KINDS.map((k) => ({ $ref: `#/$defs/${k}` })),
+    oneOf: kinds.map((k) => ({ $ref: `#/$defs/${k}` })),
     $defs: defs,
   };
   files['config.json'] = withDraft(ProjectConfigSchema);

@@ -8,7 +8,7 @@ import type { RoomSpec } from '../kinds/room/schema.ts';
 import type { SIPDispatchRuleSpec } from '../kinds/sip-dispatch-rule/schema.ts';
 import type { SIPInboundTrunkSpec } from '../kinds/sip-inbound-trunk/schema.ts';
 import type { SIPOutboundTrunkSpec } from '../kinds/sip-outbound-trunk/schema.ts';
-import type { Kind } from './kinds.ts';
+import type { Kind } from './kind-names.ts';
 import type { Locator } from './positions.ts';
 
 export interface SourceLocation {

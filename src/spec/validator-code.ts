@@ -1,14 +1,17 @@
 /**
  * The source of src/spec/generated/validators.js: ajv standalone code for every kind's document
- * schema and the project config, compiled with the options the run-time compiler uses. Generated
- * at build (scripts/generate-validators.ts) and committed, so the sources run without a build; a
+ * schema and the project config, compiled with the options the run-time compiler uses, and the
+ * list of kinds. The kinds are the registry's (src/kinds/index.ts), in its order, so the loader's
+ * kind list comes from the registry without loading it (or typebox) at run time. Generated at
+ * build (scripts/generate-validators.ts) and committed, so the sources run without a build; a
  * test checks the committed file byte for byte.
  */
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 import { AJV_OPTIONS } from './ajv.ts';
 import { ProjectConfigSchema } from './config-schema.ts';
-import { DOCUMENT_SCHEMAS, KINDS } from './kinds.ts';
+import { KIND_MODULES } from '../kinds/index.ts';
+import { DOCUMENT_SCHEMAS } from './kinds.ts';
 
 // ajv's standalone entry is CommonJS with a default export; under ESM it sits on `.default`.
 const standaloneCode = ((standaloneModule as unknown as { default?: unknown }).default ??
@@ -31,11 +34,24 @@ function plain(schema: unknown, id: string): Record<string, unknown> {
   return s;
 }
 
+/** The registry's kinds, each with its document schema (a kind without one stops the build). */
+export function registryKinds(): string[] {
+  const schemas: Record<string, unknown> = DOCUMENT_SCHEMAS;
+  const kinds = KIND_MODULES.map((m) => m.kind);
+  const missing = kinds.filter((k) => schemas[k] === undefined);
+  if (missing.length > 0) throw new Error(`no document schema for ${missing.join(', ')}`);
+  const extra = Object.keys(schemas).filter((k) => !kinds.includes(k));
+  if (extra.length > 0) throw new Error(`document schemas for unregistered ${extra.join(', ')}`);
+  return kinds;
+}
+
 export function generateValidatorsModule(): { js: string; dts: string } {
   const ajv = new Ajv2020({ ...AJV_OPTIONS, code: { source: true, esm: true, lines: true } });
   const refs: Record<string, string> = {};
-  for (const kind of KINDS) {
-    ajv.addSchema(plain(DOCUMENT_SCHEMAS[kind], `kind:${kind}`));
+  const kinds = registryKinds();
+  const schemas: Record<string, unknown> = DOCUMENT_SCHEMAS;
+  for (const kind of kinds) {
+    ajv.addSchema(plain(schemas[kind], `kind:${kind}`));
     refs[kind] = `kind:${kind}`;
   }
   ajv.addSchema(plain(ProjectConfigSchema, 'config'));
@@ -46,10 +62,13 @@ export function generateValidatorsModule(): { js: string; dts: string } {
   if (body.includes('require(')) {
     throw new Error('generated validators need an ajv run-time helper that is not inlined');
   }
-  const js = `${HEADER}${UCS2LENGTH}\n${body}\n`;
-  const names = [...KINDS, CONFIG_EXPORT];
+  const list = kinds.map((k) => `'${k}'`).join(', ');
+  const js = `${HEADER}${UCS2LENGTH}\n${body}\nexport const KINDS = Object.freeze([${list}]);\n`;
+  const names = [...kinds, CONFIG_EXPORT];
   const dts =
     `${HEADER}import type { ValidateFunction } from 'ajv';\n\n` +
+    `/** The kinds of the registry (src/kinds/index.ts), in its order. */\n` +
+    `export declare const KINDS: readonly [${list}];\n` +
     names.map((n) => `export declare const ${n}: ValidateFunction;\n`).join('');
   return { js, dts };
 }

@@ -2,13 +2,15 @@
 /* eslint-disable */
 import type { ValidateFunction } from 'ajv';
 
+/** The kinds of the registry (src/kinds/index.ts), in its order. */
+export declare const KINDS: readonly ['Room', 'ModerationRule', 'RecordingPolicy', 'Role', 'SIPInboundTrunk', 'SIPOutboundTrunk', 'SIPDispatchRule', 'Ingress', 'AgentPolicy'];
 export declare const Room: ValidateFunction;
-export declare const RecordingPolicy: ValidateFunction;
 export declare const ModerationRule: ValidateFunction;
+export declare const RecordingPolicy: ValidateFunction;
 export declare const Role: ValidateFunction;
-export declare const Ingress: ValidateFunction;
 export declare const SIPInboundTrunk: ValidateFunction;
 export declare const SIPOutboundTrunk: ValidateFunction;
 export declare const SIPDispatchRule: ValidateFunction;
+export declare const Ingress: ValidateFunction;
 export declare const AgentPolicy: ValidateFunction;
 export declare const ProjectConfig: ValidateFunction;

@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { IMPORT_KINDS } from '../../../src/app/import-map.ts';
 import { KIND_MODULES } from '../../../src/kinds/index.ts';
-import { DOCUMENT_SCHEMAS, isKind } from '../../../src/spec/kinds.ts';
+import { isKind } from '../../../src/spec/kind-names.ts';
+import { DOCUMENT_SCHEMAS } from '../../../src/spec/kinds.ts';
 import { kebab } from '../../../src/spec/spec-constants.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));

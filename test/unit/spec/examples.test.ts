@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadSpecs } from '../../../src/spec/load.ts';
-import { KINDS } from '../../../src/spec/kinds.ts';
+import { KINDS } from '../../../src/spec/kind-names.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 

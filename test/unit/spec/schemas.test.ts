@@ -4,7 +4,8 @@ import * as prettier from 'prettier';
 import { describe, expect, it } from 'vitest';
 import { validator } from '../../../src/spec/ajv.ts';
 import { buildSchemaFiles, serializeSchema } from '../../../src/spec/json-schemas.ts';
-import { DOCUMENT_SCHEMAS, KINDS } from '../../../src/spec/kinds.ts';
+import { KINDS } from '../../../src/spec/kind-names.ts';
+import { DOCUMENT_SCHEMAS } from '../../../src/spec/kinds.ts';
 
 const schemasDir = new URL('../../../schemas/', import.meta.url);
 

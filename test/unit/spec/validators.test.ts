@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { validator } from '../../../src/spec/ajv.ts';
 import { ProjectConfigSchema } from '../../../src/spec/config-schema.ts';
-import { DOCUMENT_SCHEMAS, KINDS } from '../../../src/spec/kinds.ts';
+import { KINDS } from '../../../src/spec/kind-names.ts';
+import { DOCUMENT_SCHEMAS } from '../../../src/spec/kinds.ts';
 import {
   GENERATED_VALIDATORS,
   generateValidatorsModule,
