@@ -10,6 +10,7 @@ import {
   type DiagnosticCode,
 } from '../core/diagnostics.ts';
 import { parseDuration } from './duration.ts';
+import { NOT_SHOWN, quoted } from './echo-value.ts';
 import { dottedPath, splitPointer, type Locator, type PathSegment } from './positions.ts';
 import { DURATION_PATTERN, ENV_NAME_PATTERN } from './spec-constants.ts';
 import { AGENT_NAME_PATTERN } from '../kinds/room/limits.ts';
@@ -43,10 +44,17 @@ function fits(schemaType: unknown, value: unknown): boolean {
   return types.some((s) => s === t || (s === 'number' && t === 'integer'));
 }
 
-function show(v: unknown): string {
-  const s = JSON.stringify(v);
-  if (s === undefined) return String(v);
-  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+/** `(got string "x")`, or only the type where the value may be a secret. */
+function got(path: readonly PathSegment[], v: unknown, withType: boolean): string {
+  const q = quoted(path, v);
+  if (q === undefined) return withType ? `(got ${typeOf(v)}; ${NOT_SHOWN.slice(1)}` : NOT_SHOWN;
+  return withType ? `(got ${typeOf(v)} ${q})` : `(got ${q})`;
+}
+
+/** `"x" ` before a sentence about the value, or nothing where it may be a secret. */
+function subject(path: readonly PathSegment[], v: unknown): string {
+  const q = quoted(path, v);
+  return q === undefined ? 'the value' : q;
 }
 
 function isSecretRefSchema(s: unknown): boolean {
@@ -65,6 +73,24 @@ function requiredBranches(branches: unknown): string[] | undefined {
   return names;
 }
 
+/**
+ * Whether `x` is one of the union `u`'s branch errors: below it in the schema and at or below its
+ * value (the same schema path repeats for every item of an array).
+ */
+function within(x: ErrorObject, u: ErrorObject): boolean {
+  return (
+    x.schemaPath.startsWith(u.schemaPath + '/') &&
+    (x.instancePath === u.instancePath || x.instancePath.startsWith(u.instancePath + '/'))
+  );
+}
+
+/** Whether every field of the object `data` is one of the object schema's properties. */
+function hasAllFields(schema: Schema, data: unknown): boolean {
+  const props = schema['properties'] as Schema | undefined;
+  if (!props || typeof data !== 'object' || data === null || Array.isArray(data)) return false;
+  return Object.keys(data).every((k) => Object.hasOwn(props, k));
+}
+
 interface Mapped {
   code: DiagnosticCode;
   message: string;
@@ -75,7 +101,7 @@ interface Mapped {
 
 function mapUnion(e: ErrorObject, errors: ErrorObject[]): { mapped?: Mapped; keep: ErrorObject[] } {
   const prefix = e.schemaPath + '/';
-  const inside = errors.filter((x) => x.schemaPath.startsWith(prefix));
+  const inside = errors.filter((x) => within(x, e));
   const path = splitPointer(e.instancePath);
   const where = dottedPath(path);
   const parent = e.parentSchema as Schema;
@@ -92,7 +118,7 @@ function mapUnion(e: ErrorObject, errors: ErrorObject[]): { mapped?: Mapped; kee
         keep: [],
         mapped: {
           code: 'E_SECRET_REF',
-          message: `${where}.fromEnv: ${show(data['fromEnv'])} is not an environment variable name ([A-Z_][A-Z0-9_]*)`,
+          message: `${where}.fromEnv: ${subject([...path, 'fromEnv'], data['fromEnv'])} is not an environment variable name ([A-Z_][A-Z0-9_]*)`,
           path: [...path, 'fromEnv'],
         },
       };
@@ -131,7 +157,8 @@ function mapUnion(e: ErrorObject, errors: ErrorObject[]): { mapped?: Mapped; kee
   // A union of types: keep the errors of the one branch whose type fits the value, if any.
   const fitting = branches
     .map((b, i) => ({ b, i }))
-    .filter(({ b }) => fits(b['type'], e.data) || isSecretRefSchema(b));
+    .filter(({ b }) => fits(b['type'], e.data) || isSecretRefSchema(b))
+    .filter((f, _, all) => all.length === 1 || hasAllFields(f.b, e.data));
   if (fitting.length === 1) {
     const only = fitting[0]!;
     const branchPrefix = `${prefix}${only.i}`;
@@ -143,8 +170,13 @@ function mapUnion(e: ErrorObject, errors: ErrorObject[]): { mapped?: Mapped; kee
     }
     return { keep: inside.filter((x) => x.schemaPath.startsWith(branchPrefix + '/')) };
   }
+  // Object branches are told apart by their titles and fields (`SSH key { sshKey, knownHosts }`).
   const names = branches.map((b) =>
-    isSecretRefSchema(b) ? 'a secret reference' : String(b['type']),
+    isSecretRefSchema(b)
+      ? 'a secret reference'
+      : typeof b['title'] === 'string' && b['properties']
+        ? `${b['title']} { ${Object.keys(b['properties'] as Schema).join(', ')} }`
+        : String(b['type']),
   );
   return {
     keep: [],
@@ -186,7 +218,7 @@ function mapOne(e: ErrorObject): Mapped | undefined {
     case 'type': {
       const m: Mapped = {
         code: 'E_SCHEMA_TYPE',
-        message: `${where} must be ${String(params['type'])} (got ${typeOf(e.data)} ${show(e.data)})`,
+        message: `${where} must be ${String(params['type'])} ${got(path, e.data, true)}`,
         path,
       };
       const secs = typeof e.data === 'string' ? parseDuration(e.data) : undefined;
@@ -205,7 +237,7 @@ function mapOne(e: ErrorObject): Mapped | undefined {
       const near = typeof e.data === 'string' ? didYouMean(e.data, allowed) : undefined;
       const m: Mapped = {
         code: 'E_SCHEMA_ENUM',
-        message: `${where} must be one of ${allowed.join(', ')} (got ${show(e.data)})`,
+        message: `${where} must be one of ${allowed.join(', ')} ${got(path, e.data, false)}`,
         path,
       };
       if (near) m.hint = `did you mean '${near}'?`;
@@ -216,7 +248,7 @@ function mapOne(e: ErrorObject): Mapped | undefined {
       if (pattern === DURATION_PATTERN) {
         return {
           code: 'E_DURATION',
-          message: `${where}: ${show(e.data)} is not a duration`,
+          message: `${where}: ${subject(path, e.data)} is not a duration`,
           path,
           hint: 'e.g. 90m, 1h30m, 45s, 2d',
         };
@@ -224,20 +256,20 @@ function mapOne(e: ErrorObject): Mapped | undefined {
       if (pattern === AGENT_NAME_PATTERN) {
         return {
           code: 'E_SCHEMA_FORMAT',
-          message: `${where}: ${show(e.data)} is not an agent name (letters, digits, '.', '_', '-'; starting with a letter or digit)`,
+          message: `${where}: ${subject(path, e.data)} is not an agent name (letters, digits, '.', '_', '-'; starting with a letter or digit)`,
           path,
         };
       }
       if (pattern === ENV_NAME_PATTERN) {
         return {
           code: 'E_SECRET_REF',
-          message: `${where}: ${show(e.data)} is not an environment variable name ([A-Z_][A-Z0-9_]*)`,
+          message: `${where}: ${subject(path, e.data)} is not an environment variable name ([A-Z_][A-Z0-9_]*)`,
           path,
         };
       }
       return {
         code: 'E_SCHEMA_FORMAT',
-        message: `${where}: ${show(e.data)} does not match ${pattern}`,
+        message: `${where}: ${subject(path, e.data)} does not match ${pattern}`,
         path,
       };
     }
@@ -268,7 +300,7 @@ function mapOne(e: ErrorObject): Mapped | undefined {
     }
     return {
       code: 'E_SCHEMA_RANGE',
-      message: `${where} ${e.message ?? 'is out of range'} (got ${show(e.data)})`,
+      message: `${where} ${e.message ?? 'is out of range'} ${got(path, e.data, false)}`,
       path,
     };
   }
@@ -289,9 +321,8 @@ export function schemaDiagnostics(
       .sort((a, b) => a.schemaPath.length - b.schemaPath.length);
     const u = unions[0];
     if (!u) break;
-    const prefix = u.schemaPath + '/';
     const { mapped: m, keep } = mapUnion(u, pending);
-    pending = [...pending.filter((x) => x !== u && !x.schemaPath.startsWith(prefix)), ...keep];
+    pending = [...pending.filter((x) => x !== u && !within(x, u)), ...keep];
     if (m) mapped.push(m);
   }
   for (const e of pending) {
