@@ -171,6 +171,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     enqueueRoom: (room) => enqueue(roomKey(room)),
     egressPolicyOf: egressPolicies.policyOf,
     secretValues,
+    notify,
     onFolded: () => (seenDirty = true),
   });
 

@@ -1,17 +1,45 @@
 /** The notification events one reconcile produced: drift corrected (or not), failures, holds, ended recordings. */
 import type { NotifyEvent } from '../adapters/notify/events.ts';
 import type { ChangeOutcome } from '../app/apply-run.ts';
+import type { LiveEgress } from '../core/live.ts';
 import type { Plan } from '../core/plan.ts';
 import type { RecordingEvent } from '../kinds/recording-policy/settle.ts';
 import { roomOfChange } from './fold-reconcile.ts';
 
 const ENDED = new Set(['completed', 'failed', 'lost']);
+/** Egress end states that are a failure (as recording settling counts them). */
+const FAILED = new Set(['failed', 'aborted', 'limit_reached']);
+
+/**
+ * `recordingEnded` for an egress of `policy` that has ended (from the egress_ended webhook or a
+ * reconcile's observation), with its file results; undefined while it has not ended.
+ */
+export function recordingEndedEvent(e: LiveEgress, policy: string): NotifyEvent | undefined {
+  const failed = FAILED.has(e.status);
+  if (!failed && e.status !== 'complete') return undefined;
+  const files = e.fileResults.map((f) => ({
+    location: f.location,
+    size: f.size,
+    durationMs: f.durationMs,
+  }));
+  return {
+    type: 'recordingEnded',
+    room: e.roomName,
+    policy,
+    egressId: e.egressId,
+    result: failed ? 'failed' : 'completed',
+    message: failed ? `egress ${e.status}${e.error ? `: ${e.error}` : ''}` : 'egress ended',
+    ...(files.length > 0 ? { files } : {}),
+  };
+}
 
 export function reconcileEvents(r: {
   plan: Plan;
   outcomes: readonly ChangeOutcome[];
   refused: string | undefined;
   recordingEvents: readonly RecordingEvent[];
+  /** The ended egresses the reconcile observed: an ended recording's file results. */
+  endedEgress?: readonly LiveEgress[] | undefined;
 }): NotifyEvent[] {
   const out: NotifyEvent[] = [];
   const byRoom = new Map<string, ChangeOutcome[]>();
@@ -33,8 +61,17 @@ export function reconcileEvents(r: {
   for (const h of r.plan.held) {
     out.push({ type: 'held', ...(h.kind === 'Room' ? { room: h.name } : {}), reason: h.reason });
   }
+  const ended = new Map((r.endedEgress ?? []).map((e) => [e.egressId, e]));
   for (const e of r.recordingEvents) {
     if (!ENDED.has(e.kind)) continue;
+    const seen = e.egressId !== undefined ? ended.get(e.egressId) : undefined;
+    const same = seen && e.kind !== 'lost' ? recordingEndedEvent(seen, e.policy) : undefined;
+    if (same) {
+      // The very event the egress_ended webhook sent, so the sinks' de-duplication folds the two.
+      out.push(same);
+      continue;
+    }
+    const files = seen?.fileResults ?? [];
     out.push({
       type: 'recordingEnded',
       room: e.room,
@@ -42,6 +79,15 @@ export function reconcileEvents(r: {
       ...(e.egressId !== undefined ? { egressId: e.egressId } : {}),
       result: e.kind,
       message: e.message,
+      ...(files.length > 0
+        ? {
+            files: files.map((f) => ({
+              location: f.location,
+              size: f.size,
+              durationMs: f.durationMs,
+            })),
+          }
+        : {}),
     });
   }
   return out;

@@ -202,7 +202,9 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     }
     if (refused !== undefined && overall === 'success') overall = 'held';
     foldRecording(scope, observed.egress, recordingEvents, outcomes, settled, snap.specs, time);
-    for (const e of reconcileEvents({ plan, outcomes, refused, recordingEvents })) deps.notify?.(e);
+    const endedEgress = observed.egress?.ended;
+    for (const e of reconcileEvents({ plan, outcomes, refused, recordingEvents, endedEgress }))
+      deps.notify?.(e);
     const failed = outcomes.filter((o) => !o.ok).length + unasserted;
     if (failed > 0) throw new ReconcileFailed(`${failed} change(s) failed`);
     return overall;

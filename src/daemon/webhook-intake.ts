@@ -15,6 +15,8 @@ import { foldEvent } from '../adapters/status/room-status.ts';
 import type { LiveEgress } from '../core/live.ts';
 import type { StatusStore } from '../adapters/status/status-store.ts';
 import type { HttpReply } from '../adapters/webhook/http-server.ts';
+import type { Notify } from '../adapters/notify/events.ts';
+import { recordingEndedEvent } from './notify-events.ts';
 import type { SeenIds } from './seen-ids.ts';
 
 export interface WebhookIntakeDeps {
@@ -31,6 +33,8 @@ export interface WebhookIntakeDeps {
   egressPolicyOf?: (e: LiveEgress) => string | undefined;
   /** Values scrubbed from egress errors and locations. */
   secretValues?: () => readonly string[];
+  /** An ended recording of a policy goes to the notification sinks at once, with its files. */
+  notify?: Notify;
   /** Called after each fold (the daemon persists seen ids lazily). */
   onFolded?: () => void;
 }
@@ -78,12 +82,15 @@ export function createWebhookIntake(deps: WebhookIntakeDeps) {
     if (room !== undefined) {
       const now = deps.now().toISOString();
       const egress = ev.egress;
+      const policy = egress ? deps.egressPolicyOf?.(egress) : undefined;
       deps.status.update(room, (s) => {
         foldEvent(s, ev, now);
-        if (egress) {
-          foldEgress(s, egress, deps.egressPolicyOf?.(egress), deps.secretValues?.() ?? []);
-        }
+        if (egress) foldEgress(s, egress, policy, deps.secretValues?.() ?? []);
       });
+      if (egress && policy !== undefined && ev.event === 'egress_ended') {
+        const ended = recordingEndedEvent(egress, policy);
+        if (ended) deps.notify?.(ended);
+      }
       deps.enqueueRoom(room);
     }
     deps.onFolded?.();

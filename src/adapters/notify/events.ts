@@ -10,6 +10,8 @@ export type NotifyEvent =
       egressId?: string;
       result: string;
       message: string;
+      /** What it wrote: each file's location, bytes and milliseconds (none when it failed early). */
+      files?: { location: string; size: number; durationMs: number }[];
     }
   | { type: 'leadership'; change: 'acquired' | 'lost'; holder?: string; reason?: string }
   | {

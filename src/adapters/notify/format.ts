@@ -10,7 +10,9 @@ export function eventText(e: NotifyEvent): string {
     case 'held':
       return `Change held${e.room !== undefined ? ` in room ${e.room}` : ''}: ${e.reason}`;
     case 'recordingEnded':
-      return `Recording ${e.egressId ?? ''} of room ${e.room} (policy ${e.policy}) ended: ${e.result}: ${e.message}`;
+      return `Recording ${e.egressId ?? ''} of room ${e.room} (policy ${e.policy}) ended: ${e.result}: ${e.message}${
+        e.files?.length ? `; files: ${e.files.map((f) => f.location).join(', ')}` : ''
+      }`;
     case 'leadership':
       return e.change === 'acquired'
         ? `Daemon became leader${e.holder !== undefined ? ` (${e.holder})` : ''}`

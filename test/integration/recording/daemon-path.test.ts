@@ -6,6 +6,7 @@ import {
   type StartEgressWorkerOptions,
 } from '../../harness/egress-worker.ts';
 import { disconnectAll, disposeRtc } from '../../harness/participants.ts';
+import { startReceiver } from '../../unit/notify/receiver.ts';
 import {
   roomStatus,
   startRecordingDaemon,
@@ -50,8 +51,21 @@ async function join(room: string, ...identities: string[]): Promise<void> {
   await joinAll(bed, room, identities);
 }
 
-async function noSecrets(space: Workspace, d: RecordingDaemon): Promise<void> {
-  const texts = [...(await statusTexts(space.dir)), d.logs(), await space.stateText()];
+interface EndedBody {
+  type: string;
+  data: {
+    egressId?: string;
+    files?: { location: string; size: number; durationMs: number }[];
+    [k: string]: unknown;
+  };
+}
+
+async function noSecrets(
+  space: Workspace,
+  d: RecordingDaemon,
+  more: readonly string[] = [],
+): Promise<void> {
+  const texts = [...(await statusTexts(space.dir)), d.logs(), await space.stateText(), ...more];
   expect(texts.length).toBeGreaterThan(2);
   const key = SECRET_STREAM.slice(SECRET_STREAM.lastIndexOf('/') + 1);
   for (const t of texts) {
@@ -83,7 +97,11 @@ describe('recording policies through the daemon', () => {
   it('starts one egress when two join, shows it in status and metrics, stops it when they leave and records the file result', async () => {
     const w = await worker();
     const room = roomName('dweb');
-    const space = await workspace(bed, { 'rooms/rec.yaml': policyYaml('sales', ['dweb-*']) });
+    const rx = await startReceiver();
+    const space = await workspace(bed, {
+      'rooms/rec.yaml': policyYaml('sales', ['dweb-*']),
+      'livekit-gitops.yaml': `notifications:\n  sinks:\n    - webhook: { url: "${rx.url}", secret: { fromEnv: REC_AK } }\n      events: [recordingEnded]\n`,
+    });
     spaces.push(space);
     const d = await daemon(space);
 
@@ -131,7 +149,25 @@ describe('recording policies through the daemon', () => {
       'egress_active gauge 0',
       async () => (await d.metric('livekit_gitops_egress_active')) === 0,
     );
-    await noSecrets(space, d);
+    // The sink heard of it too, with the same file result.
+    const ended = await poll('recordingEnded notified', () => {
+      const bodies = rx.received.map((r) => JSON.parse(r.body) as EndedBody);
+      return Promise.resolve(
+        bodies.find((b) => b.type === 'recordingEnded' && b.data.egressId === id),
+      );
+    });
+    expect(ended.data).toMatchObject({ room, policy: 'sales', result: 'completed' });
+    expect(ended.data.files?.[0]).toEqual({
+      location: done.files[0]?.location,
+      size: done.files[0]?.size,
+      durationMs: done.files[0]?.durationMs,
+    });
+    await noSecrets(
+      space,
+      d,
+      rx.received.map((r) => r.body),
+    );
+    await rx.close();
   }, 90_000);
 
   it('a daemon SIGKILLed right after a start and restarted leaves exactly one egress', async () => {
@@ -180,7 +216,11 @@ describe('recording policies through the daemon', () => {
   it('a FAILED egress is reported in status and metrics and retried with backoff, one at a time', async () => {
     const w = await worker({ failAfterMs: 300 });
     const room = roomName('dfail');
-    const space = await workspace(bed, { 'rooms/rec.yaml': policyYaml('sales', ['dfail-*']) });
+    const rx = await startReceiver();
+    const space = await workspace(bed, {
+      'rooms/rec.yaml': policyYaml('sales', ['dfail-*']),
+      'livekit-gitops.yaml': `notifications:\n  sinks:\n    - webhook: { url: "${rx.url}", secret: { fromEnv: REC_AK } }\n      events: [recordingEnded]\n`,
+    });
     spaces.push(space);
     const d = await daemon(space);
     await join(room, 'alice', 'bob');
@@ -220,6 +260,25 @@ describe('recording policies through the daemon', () => {
     ).toBeGreaterThanOrEqual(2);
     const state = await space.state();
     expect(state.recordings?.[`recording.sales.${room}`]?.failures).toBeGreaterThanOrEqual(2);
-    await noSecrets(space, d);
+    // Each failed egress reached the sink once (webhook and reconcile fold into one event).
+    const failedIds = ended.filter((e) => e.status === 'failed').map((e) => e.egressId);
+    const notified = await poll('recordingEnded failed notified', () => {
+      const bodies = rx.received.map((r) => JSON.parse(r.body) as EndedBody);
+      const mine = bodies.filter(
+        (b) => b.type === 'recordingEnded' && b.data['result'] === 'failed',
+      );
+      return Promise.resolve(
+        failedIds.every((id) => mine.some((b) => b.data.egressId === id)) ? mine : undefined,
+      );
+    });
+    for (const id of failedIds)
+      expect(notified.filter((b) => b.data.egressId === id)).toHaveLength(1);
+    expect(String(notified[0]?.data['message'])).toContain('egress failed');
+    await noSecrets(
+      space,
+      d,
+      rx.received.map((r) => r.body),
+    );
+    await rx.close();
   }, 90_000);
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChangeOutcome } from '../../../src/app/apply-run.ts';
+import type { LiveEgress } from '../../../src/core/live.ts';
 import type { Plan, ResourceChange } from '../../../src/core/plan.ts';
 import { reconcileEvents } from '../../../src/daemon/notify-events.ts';
 
@@ -32,9 +33,20 @@ describe('reconcileEvents', () => {
           room: 'r',
           kind: 'completed',
           egressId: 'EG_1',
-          message: 'files: a.mp4',
+          message: 'egress ended',
         },
         { address: 'x', policy: 'p', room: 'r', kind: 'adopted', message: 'adopted' },
+      ],
+      endedEgress: [
+        {
+          egressId: 'EG_1',
+          roomName: 'r',
+          status: 'complete',
+          error: '',
+          fileResults: [
+            { filename: 'a.mp4', location: 's3://rec/a.mp4', size: 10, durationMs: 20 },
+          ],
+        } as unknown as LiveEgress,
       ],
     });
     expect(events).toEqual([
@@ -49,7 +61,8 @@ describe('reconcileEvents', () => {
         policy: 'p',
         egressId: 'EG_1',
         result: 'completed',
-        message: 'files: a.mp4',
+        message: 'egress ended',
+        files: [{ location: 's3://rec/a.mp4', size: 10, durationMs: 20 }],
       },
     ]);
   });
