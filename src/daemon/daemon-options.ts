@@ -9,6 +9,7 @@ import type { StateBackend } from '../adapters/state/backend.ts';
 import type { StatusStore } from '../adapters/status/status-store.ts';
 import type { Secrets } from '../spec/secrets.ts';
 import type { SinkSettings } from '../adapters/notify/sinks.ts';
+import type { LeaseTiming } from '../adapters/state/lease.ts';
 import type { DaemonGitSettings } from './git-source/daemon-git.ts';
 
 export interface DaemonOptions {
@@ -43,8 +44,14 @@ export interface DaemonOptions {
   secrets: Secrets;
   /** Give up standing by after this long (exit 4); absent: wait for as long as it takes. */
   lockTimeoutMs?: number;
-  /** Each try at the lock waits this long before logging and trying again. */
-  lockTryMs: number;
+  /** The leadership lease: TTL, renewal period, safety margin, command timeout. */
+  lease?: LeaseTiming;
+  /** A standby tries for the lease this often (default: lease.ts DEFAULT_LEASE_RETRY_MS). */
+  leaseRetryMs?: number;
+  /** No LiveKit write starts this close to the lease deadline (default up to 1 s). */
+  writeGuardMs?: number;
+  /** A reconcile waits this long for the state lock (a CI apply holding it); default 60 s. */
+  stateLockWaitMs?: number;
   drainMs: number;
   maxBodyBytes?: number;
   debounceMs?: number;

@@ -8,6 +8,9 @@
  */
 import type { HttpReply } from '../adapters/webhook/http-server.ts';
 
+export const DEFAULT_WORK_STALL_MS = 120_000;
+export const DEFAULT_LEASE_STALL_MS = 30_000;
+
 export interface HealthInputs {
   now: number;
   /** Start time of the oldest reconcile still running, if any. */

@@ -6,7 +6,7 @@
 import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import type { LiveKitPort } from '../adapters/livekit/port.ts';
-import type { StateBackend, StateLock } from '../adapters/state/backend.ts';
+import type { StateBackend } from '../adapters/state/backend.ts';
 import type { StatusStore } from '../adapters/status/status-store.ts';
 import type { DaemonMetrics } from '../adapters/metrics/registry.ts';
 import { applyPlan, type ChangeOutcome } from '../app/apply-run.ts';
@@ -25,6 +25,7 @@ import { recordingWakeTimes } from '../kinds/recording-policy/wake.ts';
 import type { EgressPolicyIndex } from './egress-policies.ts';
 import { foldRecordingResults, ownedEgressCount } from './fold-recording.ts';
 import type { Gate } from './gate.ts';
+import type { SharedStateLock } from './shared-state-lock.ts';
 import type { SpecStore } from './spec-store.ts';
 import type { Notify } from '../adapters/notify/events.ts';
 import { reconcileEvents } from './notify-events.ts';
@@ -40,7 +41,8 @@ export function roomKey(name: string): string {
 export interface ReconcilerDeps {
   port: LiveKitPort;
   backend: StateBackend;
-  lock: () => StateLock;
+  /** The state lock, taken only around this reconcile's writes. */
+  stateLock: SharedStateLock;
   specs: SpecStore;
   status: StatusStore;
   metrics: DaemonMetrics;
@@ -108,8 +110,6 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
   }
 
   async function runOnce(scope: ReadonlySet<string> | undefined): Promise<ReconcileResult> {
-    const lock = deps.lock();
-    if (lock.lost) throw new Error('the state lock was lost');
     const snap = deps.specs.current();
     const now = deps.now();
     // State first: recording observation looks up and probes the egresses the state owns.
@@ -153,15 +153,17 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       refused = safety.reasons.join('; ');
       deps.log.warn({ reasons: safety.reasons }, 'reconcile refused by a safety guard');
     } else if (plan.changes.length > 0 || needsWrite(plan, state, settled)) {
-      const report = await applyPlan({
-        plan,
-        port: deps.port,
-        lock,
-        settled: { base: state, state: settled },
-        concurrency: deps.concurrency,
-        now: deps.now,
-        secrets: deps.secrets,
-      });
+      const report = await deps.stateLock.run((lock) =>
+        applyPlan({
+          plan,
+          port: deps.port,
+          lock,
+          settled: { base: state, state: settled },
+          concurrency: deps.concurrency,
+          now: deps.now,
+          secrets: deps.secrets,
+        }),
+      );
       outcomes = report.outcomes;
       for (const o of outcomes) {
         if (o.ok) deps.log.info({ address: o.change.address, action: o.change.action }, 'applied');

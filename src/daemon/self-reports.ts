@@ -10,6 +10,8 @@ export interface SelfReports {
   /** Undefined until the first LiveKit call answered or failed. */
   livekitUp(): boolean | undefined;
   firstFullDone(): boolean;
+  /** A new term of leadership: not ready until its own first full resync. */
+  resetFirstFull(): void;
   readonly onReachability: (up: boolean) => void;
   readonly onFullResync: (ok: boolean, message?: string) => void;
 }
@@ -26,6 +28,7 @@ export function createSelfReports(o: {
   return {
     livekitUp: () => livekitUp,
     firstFullDone: () => firstFullDone,
+    resetFirstFull: () => (firstFullDone = false),
     onReachability: (up) => {
       if (up === livekitUp) return;
       livekitUp = up;

@@ -227,6 +227,30 @@ export function describeStateBackendContract(
       expect((await taker.update(() => undefined)).serial).toBe(1);
     });
 
+    it('leadership is its own lease: exclusive, independent of the state lock, free again on release', async () => {
+      const loc = await newLocation();
+      const a = open(loc);
+      const b = open(loc);
+      const timing = { ttlMs: 3000, renewMs: 1000, marginMs: 500, commandTimeoutMs: 1000 };
+
+      const leader = await a.acquireLeadership({ operation: 'daemon', who: 'a@host' }, timing);
+      expect(leader).toBeDefined();
+      expect(leader!.deadline).toBeGreaterThan(Date.now());
+      expect(leader!.deadline).toBeLessThanOrEqual(Date.now() + 2500);
+      expect(await b.acquireLeadership({ operation: 'daemon' }, timing)).toBeUndefined();
+      expect((await b.currentLeader())?.who).toBe('a@host');
+      // The state lock is free while a daemon leads: a CI apply can take it.
+      const lock = await take(b);
+      await lock.update(() => undefined);
+      await lock.release();
+
+      await leader!.release();
+      expect(leader!.signal.aborted).toBe(true);
+      const next = await b.acquireLeadership({ operation: 'daemon' }, timing);
+      expect(next).toBeDefined();
+      await next!.release();
+    });
+
     it('frees the lock on release and refuses writes afterwards', async () => {
       const loc = await newLocation();
       const a = open(loc);

@@ -5,6 +5,7 @@
  * failure, a TimeoutError past the client's timeout), at about half the CPU per call, which at
  * thousands of calls is CPU the LiveKit server on the same machine gets back.
  */
+import { currentCallSignal } from './fenced.ts';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
@@ -59,6 +60,12 @@ export function createHttpTransport(baseUrl: string, defaultTimeoutSeconds = 10)
         headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) },
       });
       const timer = setTimeout(() => req.destroy(timeoutError(seconds)), seconds * 1000);
+      // A fenced call (the daemon's lease deadline, its shutdown) aborts the request itself.
+      const signal = currentCallSignal();
+      const abort = (): void => void req.destroy(signal?.reason as Error);
+      if (signal?.aborted) abort();
+      signal?.addEventListener('abort', abort, { once: true });
+      req.once('close', () => signal?.removeEventListener('abort', abort));
       req.once('error', (err) => {
         clearTimeout(timer);
         reject(Object.assign(err, { reusedSocket: req.reusedSocket }));

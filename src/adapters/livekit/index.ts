@@ -8,3 +8,4 @@ export {
   type WebhookRejection,
 } from './webhook.ts';
 export type * from './port.ts';
+export { fencedPort, type Fence } from './fenced.ts';

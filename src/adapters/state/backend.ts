@@ -1,5 +1,6 @@
 import type { StateDocument } from '../../core/inventory.ts';
 import type { LockInfo } from '../../core/errors.ts';
+import type { Lease, LeaseTiming } from './lease.ts';
 
 export type { LockInfo };
 
@@ -32,6 +33,13 @@ export interface StateBackend {
   forceUnlock(id: string): Promise<void>;
   /** The live lock's holder, or undefined when nobody holds it (a stale lock counts as free). */
   currentLock(): Promise<LockInfo | undefined>;
+  /**
+   * One try at the leadership lease (one active daemon per state), which is separate from the
+   * state lock: undefined while another run holds it.
+   */
+  acquireLeadership(op: LockRequest, timing: LeaseTiming): Promise<Lease | undefined>;
+  /** The current leader, if any. */
+  currentLeader(): Promise<LockInfo | undefined>;
   close(): Promise<void>;
 }
 

@@ -9,6 +9,7 @@ import type { AcquireOptions, LockRequest, StateBackend, StateLock } from './bac
 import { newLockInfo, parseLockInfo, retryUntil } from './lock-info.ts';
 import { parseStateDocument } from './parse-state.ts';
 import { createStateLock } from './state-lock.ts';
+import { createFileLeadership } from './file-leader.ts';
 
 export interface FileBackendOptions {
   /** The state directory (absolute, or relative to `cwd`). */
@@ -122,6 +123,8 @@ export function createFileBackend(opts: FileBackendOptions): StateBackend {
     return handle.lock;
   }
 
+  const leadership = createFileLeadership(dir);
+
   async function currentLock(): Promise<LockInfo | undefined> {
     const held = await lockfile.check(statePath, {
       stale,
@@ -160,6 +163,8 @@ export function createFileBackend(opts: FileBackendOptions): StateBackend {
       await rm(lockPath, { recursive: true, force: true });
     },
     currentLock,
+    acquireLeadership: (op, timing) => leadership.acquireLeadership(op, timing),
+    currentLeader: () => leadership.currentLeader(),
     async close() {},
   };
 }

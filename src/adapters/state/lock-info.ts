@@ -3,6 +3,7 @@ import { hostname, userInfo } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LockHeldError, UsageError, type LockInfo } from '../../core/errors.ts';
 import type { AcquireOptions, LockRequest, StateBackend } from './backend.ts';
+import type { LeaseTiming } from './lease.ts';
 
 /** `user@host` of this process, as Terraform records it. */
 export function defaultWho(): string {
@@ -87,6 +88,10 @@ export function withStorageErrors(backend: StateBackend): StateBackend {
     acquireLock: wrap((op: LockRequest, opts?: AcquireOptions) => backend.acquireLock(op, opts)),
     forceUnlock: wrap((id: string) => backend.forceUnlock(id)),
     currentLock: wrap(() => backend.currentLock()),
+    acquireLeadership: wrap((op: LockRequest, timing: LeaseTiming) =>
+      backend.acquireLeadership(op, timing),
+    ),
+    currentLeader: wrap(() => backend.currentLeader()),
     close: () => backend.close(),
   };
 }

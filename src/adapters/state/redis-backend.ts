@@ -6,6 +6,13 @@ import type { AcquireOptions, LockRequest, StateBackend, StateLock } from './bac
 import { newLockInfo, parseLockInfo, retryUntil } from './lock-info.ts';
 import { parseStateDocument } from './parse-state.ts';
 import { createStateLock } from './state-lock.ts';
+import {
+  startLease,
+  withTimeout,
+  type Lease,
+  type LeaseDriver,
+  type LeaseTiming,
+} from './lease.ts';
 
 export interface RedisBackendOptions {
   /** `host:port`, as LiveKit's own `redis.address`. */
@@ -15,7 +22,11 @@ export interface RedisBackendOptions {
   db?: number;
   /** Lease length; the holder extends it every third of this. */
   ttlMs?: number;
+  /** Every command gives up after this long (a hung Redis must not hang its callers). */
+  commandTimeoutMs?: number;
 }
+
+export const DEFAULT_REDIS_COMMAND_TIMEOUT_MS = 5_000;
 
 export const DEFAULT_REDIS_TTL_MS = 15_000;
 export const DEFAULT_REDIS_PREFIX = 'livekit-gitops:';
@@ -41,6 +52,7 @@ export function createRedisBackend(opts: RedisBackendOptions): StateBackend {
   const prefix = opts.keyPrefix ?? DEFAULT_REDIS_PREFIX;
   const stateKey = `${prefix}state`;
   const lockKey = `${prefix}lock`;
+  const leaderKey = `${prefix}leader`;
   const ttl = Math.max(opts.ttlMs ?? DEFAULT_REDIS_TTL_MS, 300);
   const { host, port } = splitAddress(opts.address);
   const client = new Redis({
@@ -52,6 +64,7 @@ export function createRedisBackend(opts: RedisBackendOptions): StateBackend {
     // Fail calls rather than queue them forever while Redis is down.
     maxRetriesPerRequest: 2,
     enableOfflineQueue: true,
+    commandTimeout: opts.commandTimeoutMs ?? DEFAULT_REDIS_COMMAND_TIMEOUT_MS,
   });
   const where = `redis ${host}:${port} ${stateKey}`;
   // Connection errors reach callers through the failed commands; without a listener ioredis
@@ -131,6 +144,40 @@ export function createRedisBackend(opts: RedisBackendOptions): StateBackend {
     return handle.lock;
   }
 
+  async function acquireLeadership(
+    op: LockRequest,
+    timing: LeaseTiming,
+  ): Promise<Lease | undefined> {
+    const info = newLockInfo(op);
+    const value = JSON.stringify(info);
+    // The TTL counts from when the command was sent: the earliest it can have taken effect.
+    const sent = Date.now();
+    const setting = client.set(leaderKey, value, 'PX', timing.ttlMs, 'NX');
+    const ok = await withTimeout(setting, timing.commandTimeoutMs, 'taking the lease').catch(
+      (err: unknown) => {
+        // A take answered late would leave us a lease already near its deadline: give it back
+        // once Redis answers, and report this try as failed.
+        void setting
+          .then((r) => r === 'OK' && client.eval(RELEASE, 1, leaderKey, value))
+          .catch(() => undefined);
+        throw err;
+      },
+    );
+    if (ok !== 'OK') return undefined;
+    const driver: LeaseDriver = {
+      info,
+      async renew() {
+        const at = Date.now();
+        const r = await client.eval(RENEW, 1, leaderKey, value, String(timing.ttlMs));
+        return r === 1 ? at : false;
+      },
+      async release() {
+        await client.eval(RELEASE, 1, leaderKey, value);
+      },
+    };
+    return startLease(driver, timing, sent);
+  }
+
   async function currentLock(): Promise<LockInfo | undefined> {
     return parseLockInfo(await client.get(lockKey));
   }
@@ -159,6 +206,8 @@ export function createRedisBackend(opts: RedisBackendOptions): StateBackend {
       await client.eval(RELEASE, 1, lockKey, raw);
     }),
     currentLock: guard(currentLock),
+    acquireLeadership: guard(acquireLeadership),
+    currentLeader: guard(async () => parseLockInfo(await client.get(leaderKey))),
     async close() {
       await client.quit().catch(() => client.disconnect());
     },

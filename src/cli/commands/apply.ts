@@ -34,6 +34,9 @@ interface ApplyFlags extends ProjectFlags {
   lockTimeout?: string;
 }
 
+/** Long enough for a daemon's reconcile to finish its writes and let go of the lock. */
+const CI_LOCK_WAIT = '2m';
+
 export function registerApply(program: Command, ctx: CommandContext): void {
   const cmd = program
     .command('apply')
@@ -43,7 +46,10 @@ export function registerApply(program: Command, ctx: CommandContext): void {
     .option('--prune', 'delete owned objects whose spec is gone (config: prune)')
     .option('--force', 'override the maxDeletes and empty-spec-set guards')
     .option('--concurrency <n>', 'parallel LiveKit calls (config: concurrency)')
-    .option('--lock-timeout <duration>', 'wait this long for the state lock, e.g. 30s', '0s');
+    .option(
+      '--lock-timeout <duration>',
+      `wait this long for the state lock, e.g. 30s (default 0s; ${CI_LOCK_WAIT} when CI is set)`,
+    );
   addTargetOption(cmd);
   addProjectOptions(cmd).action(async (args: string[], _o: unknown, command: Command) => {
     const flags = command.optsWithGlobals<ApplyFlags>();
@@ -53,7 +59,8 @@ export function registerApply(program: Command, ctx: CommandContext): void {
     const project = await loadProjectOrFail(ctx, specPaths, flags);
     if (saved) checkSavedPlanTarget(saved, project);
     const concurrency = positiveInt(flags.concurrency, project.config.concurrency, '--concurrency');
-    const waitMs = parseDuration(flags.lockTimeout ?? '0s');
+    // In CI a running daemon may hold the lock for one reconcile's writes: wait that out.
+    const waitMs = parseDuration(flags.lockTimeout ?? (ctx.io.env['CI'] ? CI_LOCK_WAIT : '0s'));
     if (waitMs === undefined) throw new UsageError('--lock-timeout wants a duration such as 30s');
 
     const backend = openBackend(ctx, project, flags);

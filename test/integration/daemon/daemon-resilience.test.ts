@@ -40,14 +40,15 @@ describe('daemon: crashes, standby, server restarts', () => {
     const ws = await makeWorkspace({
       'rooms/many.yaml': names.map((n) => roomYaml(n, { metadata: 'm' })).join('\n---\n'),
     });
-    // A slow rate limit stretches the first reconcile so the kill lands in the middle of it.
+    // A slow rate limit (30 rooms take ~8 s) stretches the first reconcile past the standby's
+    // startup, so the kill lands in the middle of it.
     const slow = [
       '--interval',
       '1h',
       '--lock-ttl',
       '3s',
       '--rate-limit',
-      '15',
+      '4',
       '--rate-burst',
       '1',
     ];

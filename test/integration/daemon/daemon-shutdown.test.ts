@@ -80,7 +80,7 @@ describe('daemon: shutdown', () => {
     expect(logged(d, 'second signal: exiting without finishing the drain')).toBe(true);
   });
 
-  it('SIGTERM while standing by for the lock exits 0 and leaves the active daemon alone', async () => {
+  it('SIGTERM while standing by for the lease exits 0 and leaves the active daemon alone', async () => {
     const ws = await makeWorkspace({ 'rooms/r.yaml': roomYaml(`daemon-stop-${tag}-standby`) });
     const active = await startDaemonChild(ws, env, ['--interval', '1h']);
     running.push(active);
@@ -94,9 +94,7 @@ describe('daemon: shutdown', () => {
       `${DRAIN_MS}ms`,
     ]);
     running.push(standby);
-    await waitFor('standing by', () =>
-      logged(standby, 'state lock held by another run; standing by'),
-    );
+    await waitFor('standing by', () => logged(standby, 'another daemon leads; standing by'));
     const code = await standby.stop(DRAIN_MS + GRACE_MS);
     running.splice(running.indexOf(standby), 1);
     expect(code, standby.logs().slice(-3000)).toBe(0);

@@ -179,7 +179,8 @@ describe.each<BackendKind>(['file', 'redis'])('plan and apply rooms (%s state)',
     const backend = ws.state();
     const lock = await backend.acquireLock({ operation: 'apply', who: 'alice@ci' });
     try {
-      const blocked = await ws.cli(['apply', '--auto-approve']);
+      // Explicit: with CI set, apply would wait for the lock by default.
+      const blocked = await ws.cli(['apply', '--auto-approve', '--lock-timeout', '0s']);
       expect(blocked.code).toBe(4);
       expect(blocked.stderr).toContain('alice@ci');
       expect(blocked.stderr).toContain(lock.id);
