@@ -42,16 +42,7 @@ describe('daemon: crashes, standby, server restarts', () => {
     });
     // A slow rate limit (30 rooms take ~8 s) stretches the first reconcile past the standby's
     // startup, so the kill lands in the middle of it.
-    const slow = [
-      '--interval',
-      '1h',
-      '--lock-ttl',
-      '3s',
-      '--rate-limit',
-      '4',
-      '--rate-burst',
-      '1',
-    ];
+    const slow = ['--interval', '1h', '--lock-ttl', '3s', '--rate-limit', '4', '--rate-burst', '1'];
     const first = await startDaemonChild(ws, env, slow);
     running.push(first);
     await waitFor(
