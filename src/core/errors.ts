@@ -57,6 +57,9 @@ export interface LockInfo {
   who: string;
   operation: string;
   created: string;
+  /** The holder's process and host: on the same host a gone process frees the lock at once. */
+  pid?: number;
+  host?: string;
 }
 
 /** Another run holds the state lock. Exit 4. */

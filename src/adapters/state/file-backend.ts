@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { link, mkdir, readFile, rm, stat, unlink } from 'node:fs/promises';
+import { link, mkdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import lockfile from 'proper-lockfile';
 import writeFileAtomic from 'write-file-atomic';
 import { LockHeldError, UsageError, type LockInfo } from '../../core/errors.ts';
 import { emptyState, type StateDocument } from '../../core/inventory.ts';
 import type { AcquireOptions, LockRequest, StateBackend, StateLock } from './backend.ts';
-import { newLockInfo, parseLockInfo, retryUntil } from './lock-info.ts';
+import { holderGone, newLockInfo, parseLockInfo, retryUntil } from './lock-info.ts';
 import { parseStateDocument } from './parse-state.ts';
 import { createStateLock } from './state-lock.ts';
 import { createFileLeadership } from './file-leader.ts';
@@ -76,7 +76,25 @@ export function createFileBackend(opts: FileBackendOptions): StateBackend {
     throw new Error(`could not create ${shown}`);
   }
 
-  async function tryLock(op: LockRequest): Promise<StateLock | undefined> {
+  /**
+   * A lock whose holder process on this host is gone is broken at once (moved aside by rename,
+   * which one taker wins). Should it race a new holder that has not yet written lock.json, that
+   * holder finds lock.json changed before its first write and refuses it (`store` below).
+   */
+  async function breakIfHolderGone(): Promise<boolean> {
+    if (!holderGone(await readInfo())) return false;
+    const aside = `${lockPath}.gone-${randomUUID()}`;
+    try {
+      await rename(lockPath, aside);
+    } catch (err) {
+      if (isCode(err, 'ENOENT')) return true;
+      throw err;
+    }
+    await rm(aside, { recursive: true, force: true });
+    return true;
+  }
+
+  async function tryLock(op: LockRequest, retakeOnce = true): Promise<StateLock | undefined> {
     let releaseFile: () => Promise<void>;
     let markLost: (e: Error) => void = () => undefined;
     try {
@@ -89,8 +107,9 @@ export function createFileBackend(opts: FileBackendOptions): StateBackend {
         onCompromised: (err) => markLost(err),
       });
     } catch (err) {
-      if (isCode(err, 'ELOCKED')) return undefined;
-      throw err;
+      if (!isCode(err, 'ELOCKED')) throw err;
+      if (retakeOnce && (await breakIfHolderGone())) return tryLock(op, false);
+      return undefined;
     }
     const info = newLockInfo(op);
     await writeFileAtomic(infoPath, JSON.stringify(info, null, 2) + '\n', { fsync: true });

@@ -2,8 +2,10 @@
  * The file backend's leadership lease: a `leader.lock/` directory (mkdir is atomic) holding
  * `holder.json`. The holder renews by touching the directory, so its mtime is when the lease was
  * last renewed; a directory not touched for the TTL is stale and may be taken over (moved aside
- * by rename, which only one taker wins, then created anew). Renewal times are taken before the
- * touch, so the fenced lease's deadline is never later than what other processes see.
+ * by rename, which only one taker wins, then created anew). A holder that recorded a process on
+ * this host that no longer exists frees the lease at once (a SIGKILLed daemon restarted, or a
+ * standby on the same host, leads without waiting for the TTL). Renewal times are taken before
+ * the touch, so the fenced lease's deadline is never later than what other processes see.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
@@ -12,7 +14,7 @@ import writeFileAtomic from 'write-file-atomic';
 import type { LockInfo } from '../../core/errors.ts';
 import type { LockRequest } from './backend.ts';
 import { startLease, type Lease, type LeaseTiming } from './lease.ts';
-import { newLockInfo, parseLockInfo } from './lock-info.ts';
+import { holderGone, newLockInfo, parseLockInfo } from './lock-info.ts';
 
 function isCode(err: unknown, code: string): boolean {
   return (err as { code?: unknown } | null)?.code === code;
@@ -47,13 +49,22 @@ export function createFileLeadership(dir: string): FileLeadership {
       if (!isCode(err, 'EEXIST')) throw err;
     }
     const h = await holder();
-    if (h && Date.now() - h.mtimeMs <= ttlMs) return false;
+    if (h && Date.now() - h.mtimeMs <= ttlMs && !holderGone(h.info)) return false;
     const aside = `${lockDir}.stale-${randomUUID()}`;
     try {
       await rename(lockDir, aside);
     } catch (err) {
       if (isCode(err, 'ENOENT')) return false;
       throw err;
+    }
+    // Another taker may have replaced the directory we judged between our look and the rename:
+    // then it is that taker's live lease; put it back and let it lead.
+    const moved = parseLockInfo(
+      await readFile(join(aside, 'holder.json'), 'utf8').catch(() => null),
+    );
+    if (h?.info && moved?.id !== h.info.id) {
+      await rename(aside, lockDir).catch(() => undefined);
+      return false;
     }
     await rm(aside, { recursive: true, force: true });
     try {

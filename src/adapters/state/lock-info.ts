@@ -22,7 +22,25 @@ export function newLockInfo(op: LockRequest): LockInfo {
     who: op.who ?? defaultWho(),
     operation: op.operation,
     created: new Date().toISOString(),
+    pid: process.pid,
+    host: hostname(),
   };
+}
+
+/**
+ * True when the lock's holder ran on this host and its process is gone: such a lock can be
+ * taken at once instead of after it goes stale. A holder on another host, or one that did not
+ * record its process, is judged by staleness alone; a reused PID only makes us wait.
+ */
+export function holderGone(info: LockInfo | undefined): boolean {
+  if (info?.pid === undefined || info.host !== hostname()) return false;
+  try {
+    process.kill(info.pid, 0);
+    return false;
+  } catch (err) {
+    // EPERM: alive, owned by another user.
+    return (err as { code?: unknown }).code === 'ESRCH';
+  }
 }
 
 export function parseLockInfo(text: string | null | undefined): LockInfo | undefined {
@@ -35,6 +53,8 @@ export function parseLockInfo(text: string | null | undefined): LockInfo | undef
       who: String(v.who ?? 'unknown'),
       operation: String(v.operation ?? 'unknown'),
       created: String(v.created ?? ''),
+      ...(Number.isInteger(v.pid) ? { pid: v.pid } : {}),
+      ...(typeof v.host === 'string' ? { host: v.host } : {}),
     };
   } catch {
     return undefined;
