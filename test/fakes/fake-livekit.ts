@@ -396,11 +396,12 @@ export class FakeLiveKit implements LiveKitPort {
       this.needRedis('egress', op);
       const e = this.egress.get(egressId);
       if (!e) throw this.notFound(op, 'egress does not exist');
-      // A worker that died: the server keeps the egress ACTIVE and requests to it time out.
+      // A worker that died: the server keeps the egress ACTIVE and answers UpdateStream with
+      // 503 "no response from servers" (measured on v1.13.5; see recording-policy/probe.ts).
       if (this.lostEgress.has(egressId)) {
-        throw new LiveKitError('timeout', op, 'request timed out', {
-          serverCode: 'deadline_exceeded',
-          status: 408,
+        throw new LiveKitError('unavailable', op, 'no response from servers', {
+          serverCode: 'unavailable',
+          status: 503,
         });
       }
       for (const url of add) e.streamResults.push({ url, status: 'active', error: '' });
@@ -411,7 +412,7 @@ export class FakeLiveKit implements LiveKitPort {
     });
   }
 
-  /** Test hook: the egress's worker dies (it stays ACTIVE; stop and updateStream time out). */
+  /** Test hook: the egress's worker dies (it stays ACTIVE; updateStream says no server answers). */
   loseEgress(egressId: string): void {
     this.lostEgress.add(egressId);
   }

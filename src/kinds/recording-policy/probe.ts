@@ -17,30 +17,50 @@ import type { RecordingOptions } from './options.ts';
 
 const lastProbe = new WeakMap<LiveKitPort, Map<string, number>>();
 
+/** What one probe says: the worker answered, the server says nothing serves it, or unknown. */
+export type ProbeAnswer = 'alive' | 'gone' | 'unsure';
+
 /**
- * The server's answer when nothing serves the egress's topic any more. Measured on v1.13.5 with a
- * SIGKILLed worker: UpdateStream gets 503 `unavailable` "no response from servers" after 3.0 s
- * (StopEgress gets 408 `deadline_exceeded` after 3.0 s instead). Our own client timeout (status 0)
- * proves nothing and does not count.
+ * The server's own answer that nothing serves the egress's topic any more. Measured on v1.13.5
+ * with a SIGKILLed worker: UpdateStream gets 503 `unavailable` "no response from servers" after
+ * 3.0 s. A timeout (our client's, status 0, or the server's `deadline_exceeded` 408/504) is what a
+ * slow worker that is still recording also produces, so it proves nothing on its own: it is
+ * `unsure`. Any other error (LiveKit down, a non-stream egress) is no sign of a lost worker.
  */
-export function isLostAnswer(err: unknown): boolean {
-  if (!(err instanceof LiveKitError) || err.status === 0) return false;
-  if (err.kind === 'timeout') return true;
-  return err.kind === 'unavailable' && /no response from servers/i.test(err.message);
+export function probeAnswerOf(err: unknown): ProbeAnswer {
+  if (!(err instanceof LiveKitError)) return 'alive';
+  if (err.kind === 'timeout') return 'unsure';
+  const noServer = err.kind === 'unavailable' && /no response from servers/i.test(err.message);
+  return noServer && err.status !== 0 ? 'gone' : 'alive';
 }
 
-/** Probes one egress: true when its worker is gone. Exported for the benchmark. */
+async function probeOnce(
+  port: LiveKitPort,
+  egressId: string,
+  timeoutMs: number,
+): Promise<ProbeAnswer> {
+  try {
+    await port.updateStream(egressId, [], [], { timeoutMs });
+    return 'alive';
+  } catch (err) {
+    return probeAnswerOf(err);
+  }
+}
+
+/**
+ * Probes one egress: true when its worker is gone. Only the server's own answer counts; an
+ * unsure (timed-out) probe is followed by a second one, and the egress is lost only if that one
+ * gets the server's answer, so a slow worker is never replaced while it still records.
+ * Exported for the benchmark.
+ */
 export async function probeEgress(
   port: LiveKitPort,
   egressId: string,
   timeoutMs: number,
 ): Promise<boolean> {
-  try {
-    await port.updateStream(egressId, [], [], { timeoutMs });
-    return false;
-  } catch (err) {
-    return isLostAnswer(err);
-  }
+  const first = await probeOnce(port, egressId, timeoutMs);
+  if (first !== 'unsure') return first === 'gone';
+  return (await probeOnce(port, egressId, timeoutMs)) === 'gone';
 }
 
 export async function findLostEgress(
