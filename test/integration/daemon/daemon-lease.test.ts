@@ -2,21 +2,24 @@
  * The fenced leadership lease against a real Redis: a hung Redis (SIGSTOP) under an active
  * daemon with work queued ends its term at the lease deadline, with no LiveKit write after it
  * (checked on the server's room creation times), and the daemon stands by instead of exiting,
- * then leads again once Redis answers.
+ * then leads again once Redis answers. Each change of leadership reaches the notification sink.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { makeWorkspace, roomYaml } from '../../harness/cli.ts';
 import { startRedis, type RedisInstance } from '../../harness/redis-server.ts';
+import { startReceiver } from '../../unit/notify/receiver.ts';
 import { startDaemonChild, waitFor, type DaemonChild } from './daemon-process.ts';
 import { daemonTestBed, stopDaemons } from './test-bed.ts';
 
 const { env, port, tag, deleteTaggedRooms } = daemonTestBed();
 const running: DaemonChild[] = [];
+const closers: (() => Promise<void>)[] = [];
 let redis: RedisInstance | undefined;
 
 afterEach(async () => {
   redis?.resume();
   await stopDaemons(running);
+  for (const c of closers.splice(0)) await c();
 });
 afterAll(async () => {
   await redis?.stop();
@@ -47,30 +50,50 @@ describe('daemon: fenced leadership lease', () => {
   it('a hung Redis ends the term at the lease deadline: no LiveKit write after it, standby, then leads again', async () => {
     redis = await startRedis();
     const names = Array.from({ length: 40 }, (_, i) => `daemon-lease-${tag}-${i}`);
+    const rx = await startReceiver();
+    closers.push(rx.close);
     const ws = await makeWorkspace({
       'rooms/many.yaml': names.map((n) => roomYaml(n, { metadata: 'm' })).join('\n---\n'),
+      'livekit-gitops.yaml': [
+        'notifications:',
+        '  sinks:',
+        `    - webhook: { url: "${rx.url}", secret: { fromEnv: NOTIFY_HMAC } }`,
+        '      events: [leadership]',
+        '      dedupWindow: 1s',
+        '',
+      ].join('\n'),
     });
-    const d = await startDaemonChild(ws, env, [
-      '--interval',
-      '1h',
-      '--state-backend',
-      'redis',
-      '--redis-address',
-      redis.address,
-      '--lease-ttl',
-      '3s',
-      '--lease-renew',
-      '500ms',
-      '--lease-margin',
-      '1s',
-      '--lease-retry',
-      '500ms',
-      // Slow writes keep work queued when Redis hangs.
-      '--rate-limit',
-      '4',
-      '--rate-burst',
-      '1',
-    ]);
+    const leadership = (): string[] =>
+      rx.received.map((r) => {
+        const b = JSON.parse(r.body) as { data: { change: string } };
+        return b.data.change;
+      });
+    const d = await startDaemonChild(
+      ws,
+      env,
+      [
+        '--interval',
+        '1h',
+        '--state-backend',
+        'redis',
+        '--redis-address',
+        redis.address,
+        '--lease-ttl',
+        '3s',
+        '--lease-renew',
+        '500ms',
+        '--lease-margin',
+        '1s',
+        '--lease-retry',
+        '500ms',
+        // Slow writes keep work queued when Redis hangs.
+        '--rate-limit',
+        '4',
+        '--rate-burst',
+        '1',
+      ],
+      { NOTIFY_HMAC: `hmac-${tag}` },
+    );
     running.push(d);
     await waitFor('some rooms created', async () => (await port.listRooms(names)).length >= 3);
 
@@ -109,5 +132,7 @@ describe('daemon: fenced leadership lease', () => {
     expect(logLines(d, 'leadership lease held; reconciling').length).toBeGreaterThanOrEqual(2);
     const after = await port.listRooms(names);
     expect(after.map((r) => r.name).sort()).toEqual([...names].sort());
+    await waitFor('leadership notified', () => leadership().length >= 3, 10_000);
+    expect(leadership().slice(0, 3)).toEqual(['acquired', 'lost', 'acquired']);
   });
 });
