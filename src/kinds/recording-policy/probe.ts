@@ -3,7 +3,7 @@
  * says nothing. The probe is an UpdateStream with empty add/remove lists: the server routes it to
  * the egress's worker, a live worker answers at once (with the egress, or an error for a
  * non-stream egress), and for a dead one the server answers 503 "no response from servers" after
- * ~3 s (see isLostAnswer).
+ * ~3 s (see probeAnswerOf).
  * It changes nothing, unlike StopEgress, so it is safe on a healthy egress.
  *
  * Off the hot path: only egresses older than `probeMinAgeMs`, each at most every
