@@ -11,6 +11,15 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });
 
+/** Polls `check` every 20 ms until it holds (at most 5 s): file writes are slow under load. */
+async function eventually(check: () => Promise<boolean>): Promise<void> {
+  const end = Date.now() + 5000;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 async function backend() {
   const cwd = await mkdtemp(join(tmpdir(), 'lkg-shared-lock-'));
   dirs.push(cwd);
@@ -32,14 +41,13 @@ describe('the daemon state lock, taken per reconcile', () => {
       ids.push(lock.id);
       await gate;
     });
-    await new Promise((r) => setTimeout(r, 100));
-    expect((await b.currentLock())?.operation).toBe('daemon');
+    // lock.json is written just after the lock directory: wait for the holder to be named.
+    await eventually(async () => (await b.currentLock())?.operation === 'daemon');
     release();
     await Promise.all([first, second]);
     expect(ids).toHaveLength(2);
     expect(ids[0]).toBe(ids[1]);
-    await new Promise((r) => setTimeout(r, 100));
-    expect(await b.currentLock()).toBeUndefined();
+    await eventually(async () => (await b.currentLock()) === undefined);
     // A CI apply takes it now, and the daemon's next reconcile waits (bounded) for it.
     const ci = await b.acquireLock({ operation: 'apply' });
     const waiting = shared.run((lock) => Promise.resolve(lock.info.operation));
