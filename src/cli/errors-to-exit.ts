@@ -34,7 +34,14 @@ export function reportError(err: unknown, debug: boolean): ReportedError {
     return { exitCode: ExitCode.error, message: `Error: ${err.message}` };
   }
   if (err instanceof LiveKitError) {
-    return { exitCode: ExitCode.error, message: `Error: LiveKit ${err.kind}: ${err.message}` };
+    // A first try against `livekit-server --dev` with the example specs ends here.
+    const hint = /redis required/i.test(err.message)
+      ? "\n  This LiveKit server has no Redis: Ingress, SIP and RecordingPolicy specs need one (LiveKit requires it for them). Give the server Redis, or name only the other specs' files (with a saved plan: apply plan.json <those files>)."
+      : '';
+    return {
+      exitCode: ExitCode.error,
+      message: `Error: LiveKit ${err.kind}: ${err.message}${hint}`,
+    };
   }
   const detail =
     err instanceof Error ? (debug ? (err.stack ?? err.message) : err.message) : String(err);
