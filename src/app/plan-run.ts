@@ -7,6 +7,12 @@ import type { BoundKind } from '../core/kind-planner.ts';
 import type { StateDocument } from '../core/inventory.ts';
 import type { Plan } from '../core/plan.ts';
 import { assemblePlan } from '../core/plan-assembly.ts';
+import {
+  closeStateLossGuard,
+  stateLossGuardOpen,
+  stateLossWarnings,
+  type StateLossReport,
+} from '../core/state-loss.ts';
 import type { LiveKitPort } from '../adapters/livekit/port.ts';
 import { KIND_MODULES } from '../kinds/index.ts';
 import type {
@@ -70,6 +76,8 @@ export interface PlanInput {
 }
 
 export interface PlanOutput extends PlanExtras {
+  /** While the state-loss guard is open: what settling adopted (src/core/state-loss.ts). */
+  stateLoss?: StateLossReport;
   plan: Plan;
   /** The inventory settled against the observation (apply writes what settling changed). */
   state: StateDocument;
@@ -86,6 +94,7 @@ export function planFrom(input: PlanInput): PlanOutput {
     at: input.at ?? input.now,
     scope: input.scope,
     secrets: input.secrets,
+    stateLossGuard: stateLossGuardOpen(input.state),
   };
   let state = input.state;
   const extras: PlanExtras = {};
@@ -99,6 +108,8 @@ export function planFrom(input: PlanInput): PlanOutput {
     const bound = m.plan?.({ ...step, state });
     if (bound) kinds.push(bound);
   }
+  const guard = closeStateLossGuard(input.state, state, input.scope !== undefined, input.now);
+  if (guard) state = guard.state;
   const plan = assemblePlan({
     kinds,
     state,
@@ -108,7 +119,9 @@ export function planFrom(input: PlanInput): PlanOutput {
     toolVersion: input.toolVersion,
     specHash: input.project.specHash,
   });
-  return { plan, state, base: input.state, ...extras };
+  if (!guard) return { plan, state, base: input.state, ...extras };
+  plan.warnings.push(...stateLossWarnings(guard.report));
+  return { plan, state, base: input.state, ...extras, stateLoss: guard.report };
 }
 
 export interface LivePlanInput extends Omit<PlanInput, 'observed'> {

@@ -81,6 +81,11 @@ export interface StateDocument {
   moderated?: Record<string, ModeratedSession>;
   /** Recording retry bookkeeping, by recording address; absent in older documents. */
   recordings?: Record<string, RecordingRecord>;
+  /**
+   * Set when a scoped reconcile wrote a new lineage's first records: the state-loss guard stays
+   * open (what LiveKit holds that is provably ours is adopted) until a full plan has written.
+   */
+  stateLossGuard?: { since: string };
 }
 
 export function emptyState(lineage: string): StateDocument {

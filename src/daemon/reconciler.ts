@@ -16,7 +16,6 @@ import type { Secrets } from '../spec/secrets.ts';
 import type { LoadedSpec } from '../spec/types.ts';
 import type { StateDocument } from '../core/inventory.ts';
 import type { LiveParticipant, LiveRoom } from '../core/live.ts';
-import type { Plan } from '../core/plan.ts';
 import { scrubText } from '../core/redact.ts';
 import { checkSafety } from '../core/safety.ts';
 import { recordingPoliciesOf } from '../kinds/recording-policy/plan-hook.ts';
@@ -31,6 +30,8 @@ import type { Notify } from '../adapters/notify/events.ts';
 import { reconcileEvents } from './notify-events.ts';
 import { foldRoomResult, roomOfChange, type ReconcileResult } from './fold-reconcile.ts';
 import { reassertDeclaredRooms } from './reassert-rooms.ts';
+import { createStateLossWatch } from './state-loss-watch.ts';
+import { needsWrite } from './needs-write.ts';
 
 export const FULL_RESYNC_KEY = '*';
 
@@ -78,16 +79,13 @@ export class ReconcileFailed extends Error {
   override readonly name = 'ReconcileFailed';
 }
 
-function inventory(doc: StateDocument): string {
-  return JSON.stringify([doc.owned, doc.pending, doc.protections]);
-}
-
 function errorText(err: unknown, secrets: readonly string[]): string {
   return scrubText(err instanceof Error ? err.message : String(err), secrets);
 }
 
 export function createReconciler(deps: ReconcilerDeps): Reconciler {
   const listLimit = pLimit(8);
+  const stateLoss = createStateLossWatch(deps);
 
   async function listOccupied(
     rooms: readonly LiveRoom[],
@@ -113,7 +111,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     const snap = deps.specs.current();
     const now = deps.now();
     // State first: recording observation looks up and probes the egresses the state owns.
-    const state = await deps.backend.read();
+    const state = stateLoss.saw(await deps.backend.read());
     let observed = await observe(deps.port, scope, { specs: snap.specs }, state, deps.secrets.env);
     const declared = new Set(snap.rooms.map((r) => r.name));
     const unasserted =
@@ -165,6 +163,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
         }),
       );
       outcomes = report.outcomes;
+      stateLoss.adopted(planned.stateLoss);
       for (const o of outcomes) {
         if (o.ok) deps.log.info({ address: o.change.address, action: o.change.action }, 'applied');
         else {
@@ -288,14 +287,4 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       }
     },
   };
-}
-
-function needsWrite(plan: Plan, before: StateDocument, settled: StateDocument): boolean {
-  const p = plan.protections;
-  if (p && (p.protect.length > 0 || p.unprotect.length > 0)) {
-    // Only protections not yet recorded need a write.
-    if (p.protect.some((a) => !before.protections[a])) return true;
-    if (p.unprotect.some((a) => before.protections[a])) return true;
-  }
-  return inventory(before) !== inventory(settled);
 }

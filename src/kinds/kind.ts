@@ -62,6 +62,11 @@ export interface PlanStepInput {
   scope: ReadonlySet<string> | undefined;
   /** The environment and secret resolver the boundary handed down. */
   secrets: Secrets;
+  /**
+   * The state is a new lineage's (src/core/state-loss.ts): settle adopts what LiveKit holds that
+   * is provably ours (a kind that cannot prove it adopts nothing).
+   */
+  stateLossGuard?: boolean;
 }
 
 export interface Settled {

@@ -13,6 +13,8 @@ export interface RedisInstance {
   pause(): void;
   /** SIGCONT after pause(). */
   resume(): void;
+  /** SIGKILL, then a new server on the same port: it starts empty (no persistence). */
+  restartEmpty(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -20,6 +22,28 @@ export interface RedisInstance {
 export async function startRedis(): Promise<RedisInstance> {
   const port = await freePort();
   const dir = await mkdtemp(join(tmpdir(), 'lkg-redis-'));
+  let child = await spawnRedis(port, dir);
+  return {
+    address: `127.0.0.1:${port}`,
+    port,
+    pause: () => child.kill('SIGSTOP'),
+    resume: () => child.kill('SIGCONT'),
+    async restartEmpty() {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGCONT');
+      child.kill('SIGKILL');
+      await exited;
+      child = await spawnRedis(port, dir);
+    },
+    async stop() {
+      child.kill('SIGCONT');
+      await stopChild(child);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function spawnRedis(port: number, dir: string): Promise<ChildProcess> {
   const child = spawn(
     'redis-server',
     [
@@ -45,17 +69,7 @@ export async function startRedis(): Promise<RedisInstance> {
     child.kill('SIGKILL');
     throw new Error(`redis-server did not start: ${(err as Error).message}\n${log}`);
   }
-  return {
-    address: `127.0.0.1:${port}`,
-    port,
-    pause: () => child.kill('SIGSTOP'),
-    resume: () => child.kill('SIGCONT'),
-    async stop() {
-      child.kill('SIGCONT');
-      await stopChild(child);
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+  return child;
 }
 
 /** Polls until something accepts TCP connections on 127.0.0.1:port (bounded). */

@@ -18,15 +18,15 @@ export function parseStateDocument(text: string, where: string): StateDocument {
   ) {
     throw new Error(`${where} is not a livekit-gitops state document (version 1)`);
   }
+  // Every other field is kept as stored (onJoin and recording bookkeeping, the sections kinds
+  // add): dropping one would make every reconcile act again on what it already did.
   return {
+    ...d,
     version: 1,
     lineage: d.lineage,
     serial: d.serial,
     owned: d.owned ?? {},
     protections: d.protections ?? {},
     pending: d.pending ?? {},
-    // onJoin bookkeeping: dropping it would make every reconcile act on a session again.
-    ...(d.moderated ? { moderated: d.moderated } : {}),
-    ...(d.recordings ? { recordings: d.recordings } : {}),
   };
 }

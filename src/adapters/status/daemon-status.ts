@@ -1,5 +1,16 @@
 /** The shape of `status/_daemon.yaml`: the daemon's own status, beside the per-room files. */
 import type { GitSourceStatus } from '../../core/git-commit.ts';
+import type { AdoptedObject } from '../../core/state-loss.ts';
+
+export interface StateLossStatus {
+  /** The new lineage the state started with. */
+  lineage: string;
+  /** The lineage this daemon reconciled before, when it saw the state change under it. */
+  previousLineage?: string;
+  detectedAt: string;
+  /** Objects adopted because LiveKit held them and they are provably ours (newest last, bounded). */
+  adopted: AdoptedObject[];
+}
 
 export interface SpecErrorEntry {
   file: string;
@@ -25,6 +36,8 @@ export interface DaemonStatus {
   seenEventIds: string[];
   /** With a git source: the fetched, applied and refused commits. */
   git?: GitSourceStatus;
+  /** What the state-loss guard found and adopted (a new lineage; src/core/state-loss.ts). */
+  stateLoss?: StateLossStatus;
   updatedAt: string;
 }
 

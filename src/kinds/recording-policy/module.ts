@@ -8,7 +8,7 @@ import { executeRecording, recordRecordingFailure } from './apply.ts';
 import { RECORDING_KIND } from './desired.ts';
 import { recordingOptionsFromEnv } from './options.ts';
 import { confirmRecordingCounts, observeRecordingFor, recordingPlanInput } from './plan-hook.ts';
-import { bindRecording, holdingAddresses } from './planner.ts';
+import { adoptableAddresses, bindRecording, holdingAddresses } from './planner.ts';
 import {
   settleRecordingInventory,
   type RecordingEvent,
@@ -56,10 +56,12 @@ export const recordingModule: KindModule = {
   settle(i) {
     const observation = i.observed.egress;
     if (observation === undefined) return undefined;
+    const planInput = planInputOf(i, observation, i.secrets.env);
     const { state, events } = settleRecordingInventory({
       state: i.state,
       observation,
-      holding: holdingAddresses(planInputOf(i, observation, i.secrets.env), i.at),
+      holding: holdingAddresses(planInput, i.at),
+      ...(i.stateLossGuard ? { adoptable: adoptableAddresses(planInput, i.at) } : {}),
       now: i.at,
       options: recordingOptionsFromEnv(i.secrets.env),
       scope: i.scope,

@@ -40,6 +40,22 @@ export function holdingAddresses(input: RecordingPlanInput, now: Date): Set<stri
   return out;
 }
 
+/**
+ * Every address whose policy selects a live room (holding or not), with the policy's request
+ * fingerprint: what the state-loss guard may adopt.
+ */
+export function adoptableAddresses(
+  input: RecordingPlanInput,
+  now: Date,
+): Map<string, { policy: string; room: string; fingerprint: string }> {
+  const out = new Map<string, { policy: string; room: string; fingerprint: string }>();
+  for (const [address, pair] of recordingPairs(input.policies, input.rooms, input.labelsOf, now)) {
+    const fingerprint = policyFingerprint(pair.policy);
+    out.set(address, { policy: pair.policy.name, room: pair.room.name, fingerprint });
+  }
+  return out;
+}
+
 export function bindRecording(input: RecordingPlanInput): BoundKind {
   return { kind: RECORDING_KIND, plan: (state, ctx) => planRecordings(input, state, ctx.now) };
 }

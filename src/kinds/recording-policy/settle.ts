@@ -7,6 +7,8 @@
  * - an owned egress that ended FAILED/ABORTED/LIMIT_REACHED counts as a failure (backoff), one that
  *   completed is simply let go, one the probe found lost is marked lost and counts as a failure
  *   with no backoff (its replacement starts at once);
+ * - while the state-loss guard is open (a new lineage), a running egress whose request is a
+ *   selecting policy's is adopted (the old state owned it; a second one would duplicate it);
  * - the retry bookkeeping of a pair whose policy no longer holds is dropped.
  * Pure: returns a new document when something changed, the same one otherwise.
  */
@@ -51,6 +53,12 @@ export interface SettleRecordingInput {
   options: RecordingOptions;
   /** Only touch entries of these rooms (the daemon's scoped reconcile). */
   scope?: ReadonlySet<string> | undefined;
+  /**
+   * While the state-loss guard is open (a new lineage): every address whose policy selects a live
+   * room, with that policy's request fingerprint. A running egress there with that fingerprint
+   * is adopted, so a lost state never starts a second recording.
+   */
+  adoptable?: ReadonlyMap<string, { policy: string; room: string; fingerprint: string }>;
 }
 
 const PREFIX = 'recording.';
@@ -91,6 +99,34 @@ export function countFailure(
   }
   recordings[address] = rec;
   return rec;
+}
+
+/**
+ * The egress to adopt for a room and request: STARTING or ACTIVE there with that fingerprint,
+ * owned by no address and never found lost; the lowest id when several.
+ */
+function adoptionCandidate(
+  active: readonly LiveEgress[],
+  doc: StateDocument,
+  lostEver: ReadonlySet<string>,
+  want: { room: string; fingerprint: string },
+): LiveEgress | undefined {
+  const taken = new Set(
+    Object.values(doc.owned)
+      .filter((o) => o.kind === RECORDING_KIND && o.serverId)
+      .map((o) => o.serverId),
+  );
+  return active
+    .filter(
+      (e) =>
+        e.roomName === want.room &&
+        (e.status === 'starting' || e.status === 'active') &&
+        !taken.has(e.egressId) &&
+        !lostEver.has(e.egressId) &&
+        e.request !== undefined &&
+        fingerprintOf(e.request) === want.fingerprint,
+    )
+    .sort((a, b) => (a.egressId < b.egressId ? -1 : 1))[0];
 }
 
 export function settleRecordingInventory(input: SettleRecordingInput): {
@@ -161,22 +197,10 @@ export function settleRecordingInventory(input: SettleRecordingInput): {
     if (!inScope(room)) continue;
     const fingerprint = op.match['fingerprint'];
     const doc = edit();
-    const taken = new Set(
-      Object.values(doc.owned)
-        .filter((o) => o.kind === RECORDING_KIND && o.serverId)
-        .map((o) => o.serverId),
-    );
-    const candidate = observation.active
-      .filter(
-        (e) =>
-          e.roomName === room &&
-          (e.status === 'starting' || e.status === 'active') &&
-          !taken.has(e.egressId) &&
-          !lostEver.has(e.egressId) &&
-          e.request !== undefined &&
-          fingerprintOf(e.request) === fingerprint,
-      )
-      .sort((a, b) => (a.egressId < b.egressId ? -1 : 1))[0];
+    const candidate = adoptionCandidate(observation.active, doc, lostEver, {
+      room,
+      fingerprint: fingerprint ?? '',
+    });
     if (candidate) {
       delete doc.pending[address];
       doc.owned[address] = {
@@ -202,6 +226,28 @@ export function settleRecordingInventory(input: SettleRecordingInput): {
     const message = 'StartEgress got no answer and no egress appeared';
     countFailure(doc, address, { policy, room }, message, now, options);
     events.push({ address, policy, room, kind: 'unanswered', message });
+  }
+
+  for (const [address, want] of input.adoptable ?? []) {
+    const doc = settled();
+    if (!inScope(want.room) || doc.owned[address] || doc.pending[address]) continue;
+    const candidate = adoptionCandidate(observation.active, doc, lostEver, want);
+    if (!candidate) continue;
+    edit().owned[address] = {
+      address,
+      kind: RECORDING_KIND,
+      name: want.policy,
+      serverId: candidate.egressId,
+      since: now.toISOString(),
+    };
+    events.push({
+      address,
+      policy: want.policy,
+      room: want.room,
+      kind: 'adopted',
+      egressId: candidate.egressId,
+      message: 'the state is new: the running egress with this policy’s request was adopted',
+    });
   }
 
   const current = settled();

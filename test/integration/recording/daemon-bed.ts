@@ -39,6 +39,8 @@ export async function startRelayedBed(): Promise<RelayedBed> {
 export interface RecordingDaemon {
   base: string;
   logs(): string;
+  /** False once the process exited. */
+  running(): boolean;
   metric(line: string): Promise<number | undefined>;
   /** SIGTERM and wait (bounded), then unhook from the relay. */
   stop(): Promise<void>;
@@ -88,6 +90,7 @@ export async function startRecordingDaemon(
   return {
     base,
     logs: () => logs,
+    running: () => child.exitCode === null && child.signalCode === null,
     async metric(line) {
       const text = await (await fetch(`${base}/metrics`)).text();
       const hit = text.split('\n').find((l) => l.startsWith(line + ' '));
