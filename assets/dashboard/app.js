@@ -153,9 +153,10 @@ function roomRow(room) {
 
 function daemonPanel(s) {
   const d = s.daemon;
-  const lock = s.lock
-    ? `${s.lock.who} (${s.lock.operation}, since ${time(s.lock.created)})`
-    : 'nobody';
+  const holder = (l, none) => (l ? `${l.who} (${l.operation}, since ${time(l.created)})` : none);
+  // A leading daemon takes the state lock only around its writes: free most of the time.
+  const leader = holder(s.leader, 'none (no daemon leads)');
+  const lock = holder(s.lock, 'free');
   const resync = d.lastFullResync
     ? el(
         'span',
@@ -177,9 +178,11 @@ function daemonPanel(s) {
     el(
       'dd',
       { id: 'daemon-active' },
-      `${d.active ? 'active (holds the lock)' : 'standing by'}, pid ${d.pid}`,
+      `${d.active ? 'active (leads)' : 'standing by'}, pid ${d.pid}`,
     ),
-    el('dt', {}, 'Lock holder'),
+    el('dt', {}, 'Leader'),
+    el('dd', { id: 'leader' }, leader),
+    el('dt', {}, 'State lock'),
     el('dd', { id: 'lock-holder' }, lock),
     el('dt', {}, 'LiveKit'),
     el('dd', {}, el('span', { class: `badge ${statusClass(d.livekitUp)}` }, up)),

@@ -123,8 +123,9 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     host: (o.metricsListen ?? o.listen).host,
     token: o.secrets.env[DASHBOARD_TOKEN_ENV],
     status,
-    // The leader (the daemon holds no state lock between reconciles), else a CI apply's lock.
-    lockHolder: async () => (await o.backend.currentLeader()) ?? (await o.backend.currentLock()),
+    // Shown apart: a daemon leads all the time but holds the state lock only around its writes.
+    leader: () => o.backend.currentLeader(),
+    stateLock: () => o.backend.currentLock(),
     now: o.now,
     toolVersion: o.toolVersion,
     secretValues,

@@ -25,7 +25,10 @@ export interface DashboardOptions {
   host: string;
   token: string | undefined;
   status: StatusStore;
-  lockHolder: () => Promise<LockInfo | undefined>;
+  /** The daemon leading now (the leadership lease's holder). */
+  leader: () => Promise<LockInfo | undefined>;
+  /** The state lock's holder: a daemon only around its writes, or a CI apply. */
+  stateLock: () => Promise<LockInfo | undefined>;
   now: () => Date;
   toolVersion: string;
   secretValues: () => readonly string[];
@@ -54,26 +57,10 @@ const LOCK_TTL_MS = 2000;
 export function createDashboard(o: DashboardOptions): Dashboard {
   const assets = readDashboardAssets();
   const access = createDashboardAccess({ host: o.host, token: o.token });
-  // The lock holder comes from the backend (a file or Redis): read in the background, at most
-  // every LOCK_TTL_MS, so a snapshot is built from memory alone.
-  let lock: LockInfo | undefined;
-  let lockReadAt = 0;
-  let reading = false;
-  function lockHolder(): LockInfo | undefined {
-    if (!reading && Date.now() - lockReadAt >= LOCK_TTL_MS) {
-      reading = true;
-      lockReadAt = Date.now();
-      o.lockHolder()
-        .then((value) => {
-          const changed = JSON.stringify(value) !== JSON.stringify(lock);
-          lock = value;
-          if (changed) stream.notify();
-        })
-        .catch(() => undefined)
-        .finally(() => (reading = false));
-    }
-    return lock;
-  }
+  // The leader and the lock holder come from the backend (a file or Redis): read in the
+  // background, at most every LOCK_TTL_MS, so a snapshot is built from memory alone.
+  const leader = backgroundRead(o.leader, () => stream.notify());
+  const stateLock = backgroundRead(o.stateLock, () => stream.notify());
 
   function input(): DashboardInput {
     const rooms = o.status
@@ -83,7 +70,8 @@ export function createDashboard(o: DashboardOptions): Dashboard {
     return {
       rooms,
       daemon: o.status.daemon(),
-      lock: lockHolder(),
+      leader: leader(),
+      lock: stateLock(),
       now: o.now().toISOString(),
       toolVersion: o.toolVersion,
       secretValues: o.secretValues(),
@@ -163,5 +151,36 @@ export function createDashboard(o: DashboardOptions): Dashboard {
     handle: (req, res) => Promise.resolve(handle(req, res)),
     notify: (room) => stream.notify(room),
     close: () => stream.close(),
+  };
+}
+
+/**
+ * The last value `read` gave, refreshed in the background at most every LOCK_TTL_MS (the first
+ * read starts at once); `changed` is called when a refresh brings a different value.
+ */
+function backgroundRead<T>(
+  read: () => Promise<T | undefined>,
+  changed: () => void,
+): () => T | undefined {
+  let value: T | undefined;
+  let readAt = 0;
+  let reading = false;
+  function refresh(): void {
+    if (reading || Date.now() - readAt < LOCK_TTL_MS) return;
+    reading = true;
+    readAt = Date.now();
+    read()
+      .then((next) => {
+        const differs = JSON.stringify(next) !== JSON.stringify(value);
+        value = next;
+        if (differs) changed();
+      })
+      .catch(() => undefined)
+      .finally(() => (reading = false));
+  }
+  refresh();
+  return () => {
+    refresh();
+    return value;
   };
 }

@@ -18,7 +18,9 @@ export const MAX_DASHBOARD_EVENTS = 50;
 export interface DashboardInput {
   rooms: readonly RoomStatus[];
   daemon: DaemonStatus;
-  /** The state lock's holder as the backend reports it; undefined when nobody holds it. */
+  /** The daemon leading (the leadership lease's holder); undefined when none leads. */
+  leader: LockInfo | undefined;
+  /** The state lock's holder (a daemon only while it writes, or a CI apply); undefined when free. */
   lock: LockInfo | undefined;
   now: string;
   toolVersion: string;
@@ -35,6 +37,7 @@ export interface DashboardHead {
   generatedAt: string;
   toolVersion: string;
   daemon: Omit<DaemonStatus, 'seenEventIds' | 'apiVersion' | 'kind'>;
+  leader: Omit<LockInfo, 'id'> | null;
   lock: Omit<LockInfo, 'id'> | null;
   roomCount: number;
   /** Newest first, across all rooms. */
@@ -85,11 +88,16 @@ export function buildDashboardHead(i: DashboardInput): DashboardHead {
       updatedAt: d.updatedAt,
     },
     // The lock id is what `state unlock ID --force` takes: not for a read-only page.
-    lock: i.lock ? { who: i.lock.who, operation: i.lock.operation, created: i.lock.created } : null,
+    leader: holder(i.leader),
+    lock: holder(i.lock),
     roomCount: i.rooms.length,
     events,
   };
   return scrub(head, i.secretValues);
+}
+
+function holder(l: LockInfo | undefined): Omit<LockInfo, 'id'> | null {
+  return l ? { who: l.who, operation: l.operation, created: l.created } : null;
 }
 
 export function buildDashboardSnapshot(i: DashboardInput): DashboardSnapshot {

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { RoomServiceClient } from 'livekit-server-sdk';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFileBackend } from '../../../src/adapters/state/file-backend.ts';
 import { makeWorkspace, roomYaml } from '../../harness/cli.ts';
 import { launchBrowser, type TestBrowser } from '../../harness/browser.ts';
 import { disposeRtc, joinParticipant } from '../../harness/participants.ts';
@@ -25,11 +26,13 @@ const token = `dash-token-${tag}`;
 const daemons: DaemonChild[] = [];
 let browser: TestBrowser | undefined;
 let daemon: DaemonChild;
+let workspace: string;
 let page: Page;
 const problems: string[] = [];
 
 beforeAll(async () => {
   const ws = await makeWorkspace({ 'rooms/dash.yaml': roomYaml(room, { maxParticipants: 9 }) });
+  workspace = ws;
   daemon = await startDaemonChild(ws, env, ['--interval', '1h', '--metrics-listen', '127.0.0.1:0']);
   daemons.push(daemon);
   await addRelayTarget(env.relayUrl, daemon.webhookUrl);
@@ -66,7 +69,7 @@ describe('dashboard in a headless browser', () => {
     await row(room).locator('td[data-condition="Synced"][data-status="True"]').waitFor();
     await row(room).locator('td[data-condition="Ready"][data-status="True"]').waitFor();
     expect(await page.locator('#daemon-active').textContent()).toMatch(/^active/);
-    expect(await page.locator('#lock-holder').textContent()).toMatch(/daemon/);
+    await page.locator('#leader', { hasText: '(daemon, since' }).waitFor();
     // Every request the page made went to the daemon: no CDN, nothing else.
     const hosts = await page.evaluate(() =>
       performance.getEntriesByType('resource').map((e) => new URL(e.name).host),
@@ -113,6 +116,21 @@ describe('dashboard in a headless browser', () => {
       .filter(Boolean);
     expect(events.slice(0, 2)).toEqual(['room_started', 'room_finished']);
     expect((await port.listRooms()).map((r) => r.name)).toContain(room);
+    expect(problems).toEqual([]);
+  });
+
+  it('shows the leader and the state lock apart: a CI apply holding the lock beside the leading daemon', async () => {
+    // The daemon leads throughout but takes the state lock only around its writes.
+    await page.locator('#lock-holder', { hasText: 'free' }).waitFor({ timeout: 15_000 });
+    const backend = createFileBackend({ dir: '.livekit-gitops', cwd: workspace });
+    const lock = await backend.acquireLock({ operation: 'apply' }, { waitMs: 10_000 });
+    try {
+      await page.locator('#lock-holder', { hasText: '(apply, since' }).waitFor({ timeout: 15_000 });
+      expect(await page.locator('#leader').textContent()).toMatch(/\(daemon, since/);
+    } finally {
+      await lock.release();
+    }
+    await page.locator('#lock-holder', { hasText: 'free' }).waitFor({ timeout: 15_000 });
     expect(problems).toEqual([]);
   });
 

@@ -19,7 +19,8 @@ describe('dashboard snapshot', () => {
     const snap = buildDashboardSnapshot({
       rooms: [b, a],
       daemon,
-      lock: { id: 'LOCK-ID', who: 'ops@host', operation: 'daemon', created: T },
+      leader: { id: 'LEASE-ID', who: 'daemon@host-a', operation: 'daemon', created: T },
+      lock: { id: 'LOCK-ID', who: 'ci@runner', operation: 'apply', created: T },
       now: T,
       toolVersion: '1.2.3',
       secretValues: ['hunter2'],
@@ -30,8 +31,10 @@ describe('dashboard snapshot', () => {
       ['alpha', 'room_finished'],
       ['alpha', 'room_started'],
     ]);
-    expect(snap.lock).toEqual({ who: 'ops@host', operation: 'daemon', created: T });
-    expect(JSON.stringify(snap)).not.toMatch(/LOCK-ID|seenEventIds|hunter2/);
+    // The leader and the state lock's holder apart: a CI apply writes while the daemon leads.
+    expect(snap.leader).toEqual({ who: 'daemon@host-a', operation: 'daemon', created: T });
+    expect(snap.lock).toEqual({ who: 'ci@runner', operation: 'apply', created: T });
+    expect(JSON.stringify(snap)).not.toMatch(/LOCK-ID|LEASE-ID|seenEventIds|hunter2/);
     expect(snap.roomCount).toBe(2);
   });
 
@@ -58,6 +61,7 @@ describe('dashboard snapshot', () => {
     const snap = buildDashboardSnapshot({
       rooms: [room],
       daemon,
+      leader: undefined,
       lock: undefined,
       now: T,
       toolVersion: '1.2.3',
