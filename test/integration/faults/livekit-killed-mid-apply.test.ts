@@ -122,7 +122,7 @@ describe('livekit-server killed mid-apply', () => {
       expect(rerun.stderr).not.toContain(env.SIP_PW);
       expect(rerun.code).toBe(0);
       const plan = await runCli(['plan', 'specs', '--detailed-exitcode'], { cwd: ws, env });
-      expect(plan.code).toBe(0);
+      expect(plan.code, plan.stdout + plan.stderr).toBe(0);
 
       const after = await census();
       const declared = [...rooms, ...ingress, ...trunks];
@@ -130,6 +130,7 @@ describe('livekit-server killed mid-apply', () => {
       const lost = declared.filter((n) => !held.has(n));
       const duplicated = [...held.values()].reduce((sum, c) => sum + c - 1, 0);
       expect(lost).toEqual([]);
+      expect([...held].filter(([, c]) => c > 1)).toEqual([]);
       expect(duplicated).toBe(0);
       expect(held.size).toBe(declared.length);
 
