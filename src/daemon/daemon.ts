@@ -87,7 +87,11 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
   const origin = await openSpecOrigin({
     ...o,
     apiSecret: o.creds.apiSecret,
-    extraSecrets: o.notifications?.secrets ?? [],
+    // The dashboard token too: scrubbed like any secret should it reach a message.
+    extraSecrets: [
+      ...(o.notifications?.secrets ?? []),
+      ...(o.secrets.env[DASHBOARD_TOKEN_ENV] ? [o.secrets.env[DASHBOARD_TOKEN_ENV]] : []),
+    ],
     notify: (e) => notify(e),
     registry: metrics.registry,
     status,

@@ -134,5 +134,7 @@ describe('daemon: fenced leadership lease', () => {
     expect(after.map((r) => r.name).sort()).toEqual([...names].sort());
     await waitFor('leadership notified', () => leadership().length >= 3, 10_000);
     expect(leadership().slice(0, 3)).toEqual(['acquired', 'lost', 'acquired']);
+    const bodies = rx.received.map((r) => r.body).join('\n') + d.logs();
+    for (const secret of [`hmac-${tag}`, env.apiSecret]) expect(bodies).not.toContain(secret);
   });
 });
