@@ -21,6 +21,7 @@ export interface DaemonHttpOptions {
   metricsListen?: { host: string; port: number };
   webhookPath: string;
   maxBodyBytes?: number;
+  maxInFlight?: number;
   metrics: DaemonMetrics;
   onWebhook: (rawBody: string, authorization: string | undefined) => Promise<HttpReply>;
   /** Further POST endpoints beside the webhook (the git push hook), on the same listener. */
@@ -55,6 +56,7 @@ export async function startDaemonHttp(o: DaemonHttpOptions): Promise<DaemonHttp>
   const webhook: WebhookRoute = {
     path: o.webhookPath,
     ...(o.maxBodyBytes !== undefined ? { maxBodyBytes: o.maxBodyBytes } : {}),
+    ...(o.maxInFlight !== undefined ? { maxInFlight: o.maxInFlight } : {}),
     onWebhook: o.onWebhook,
     ...(o.hooks ? { hooks: o.hooks } : {}),
     onRejected: (reason) =>

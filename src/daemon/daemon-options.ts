@@ -11,6 +11,7 @@ import type { Secrets } from '../spec/secrets.ts';
 import type { SinkSettings } from '../adapters/notify/sinks.ts';
 import type { LeaseTiming } from '../adapters/state/lease.ts';
 import type { DaemonGitSettings } from './git-source/daemon-git.ts';
+import type { RedisSharing } from '../adapters/stream/redis-sharing.ts';
 
 export interface DaemonOptions {
   cwd: string;
@@ -54,6 +55,15 @@ export interface DaemonOptions {
   stateLockWaitMs?: number;
   drainMs: number;
   maxBodyBytes?: number;
+  /** Webhook requests handled at once; more get 503 with Retry-After (default 256). */
+  maxInFlight?: number;
+  /**
+   * Redis backend: every replica appends webhooks to the shared stream and the leader folds
+   * them; status documents live in Redis (docs/daemon.md, "Replicas").
+   */
+  shared?: RedisSharing;
+  /** Status write coalescing period (default 250 ms). */
+  statusFlushMs?: number;
   debounceMs?: number;
   /** /healthz fails when a reconcile runs longer than this (default 2 min). */
   workStallMs?: number;

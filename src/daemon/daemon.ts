@@ -4,7 +4,8 @@
  * a lost lease ends the term, its LiveKit calls fenced and aborted, and the daemon stands by
  * again), terms of leadership (term.ts) fed by spec changes, an interval resync, schedule edges
  * and webhooks. `stop()` stops intake, drains within a bound, flushes status and releases the
- * lease. Parts: daemon-http.ts, spec-origin.ts, webhook-intake.ts, health.ts, self-reports.ts.
+ * lease. Parts: daemon-http.ts, spec-origin.ts, webhook-intake.ts, health.ts, self-reports.ts;
+ * with the Redis backend the leader folds webhooks from the shared stream (stream-folding.ts).
  */
 import { createDaemonMetrics } from '../adapters/metrics/registry.ts';
 import { createNotifier } from '../adapters/notify/notifier.ts';
@@ -31,6 +32,8 @@ import { createSelfReports } from './self-reports.ts';
 import { openSpecOrigin } from './spec-origin.ts';
 import { createStatusRetention, DEFAULT_STATUS_RETENTION_MS } from './status-retention.ts';
 import type { Term } from './term.ts';
+import { runStreamFolding } from './stream-folding.ts';
+import { createWebhookFold } from './webhook-fold.ts';
 import { createWebhookIntake } from './webhook-intake.ts';
 import { within } from './within.ts';
 
@@ -59,6 +62,8 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
   });
   const statusFiles = createStatusStore({
     dir: o.statusDir,
+    ...(o.shared ? { sink: o.shared.statusSink } : {}),
+    ...(o.statusFlushMs !== undefined ? { flushMs: o.statusFlushMs } : {}),
     now: () => o.now().toISOString(),
     onError: (err) => log.error({ err }, 'status write failed'),
     beforeFlush: () => {
@@ -108,20 +113,28 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
   notify = notifier.notify;
   const egressPolicies = createEgressPolicyIndex();
 
-  const intake = createWebhookIntake({
-    creds: o.creds,
+  const fold = createWebhookFold({
     seen,
     status,
-    metrics,
-    log,
     now: o.now,
-    active: leading,
     enqueueRoom: (room) => term()?.enqueue(roomKey(room)),
     egressPolicyOf: egressPolicies.policyOf,
     secretValues,
     notify,
     onFolded: () => (seenDirty = true),
+    dedupe: !o.shared,
   });
+  // Redis backend: every replica appends to the shared stream; the leader folds from it.
+  const intake = createWebhookIntake({
+    creds: o.creds,
+    metrics,
+    log,
+    fold,
+    active: leading,
+    ...(o.shared ? { stream: o.shared.stream } : {}),
+  });
+  const stopFolding = new AbortController();
+  let folding: Promise<void> | undefined;
 
   const dashboard = createDashboard({
     host: (o.metricsListen ?? o.listen).host,
@@ -142,6 +155,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     ...(o.metricsListen ? { metricsListen: o.metricsListen } : {}),
     webhookPath: o.webhookPath,
     ...(o.maxBodyBytes !== undefined ? { maxBodyBytes: o.maxBodyBytes } : {}),
+    ...(o.maxInFlight !== undefined ? { maxInFlight: o.maxInFlight } : {}),
     metrics,
     onWebhook: intake,
     ...(origin.hooks ? { hooks: origin.hooks } : {}),
@@ -169,6 +183,10 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
 
   // Aborted when the drain bound passes: LiveKit calls still waiting or in flight give up.
   const halt = new AbortController();
+  o.shared?.setWriteFence(() => {
+    const held = leader?.lease();
+    return held !== undefined && !held.signal.aborted;
+  });
   const leadership = (leader = runLeadership({
     o,
     timing,
@@ -190,6 +208,22 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     stop: (code) => void stop(code),
     onLeaseProgress: (at) => (leaseProgressAt = at),
     cleanupMs: CLEANUP_MS,
+    // Each term folds the shared stream until its lease is gone or the daemon stops.
+    onTermStarted: (held) => {
+      if (!o.shared) return;
+      // Folds of an earlier term that were never written stay pending: they are folded again.
+      o.shared.acks.take();
+      const signal = AbortSignal.any([held.signal, stopFolding.signal]);
+      const { shared } = o;
+      folding = runStreamFolding({
+        reader: shared.newReader(),
+        fold,
+        acks: shared.acks,
+        metrics,
+        log,
+        signal,
+      });
+    },
   }));
 
   let stopped: Promise<void> | undefined;
@@ -205,6 +239,9 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       await within(origin.close(), left());
       const ending = leadership.term();
       const held = leadership.lease();
+      stopFolding.abort();
+      // Folds end before the last status write, which acknowledges their entries.
+      await within(folding, left());
       const drained = (await ending?.close(left())) ?? true;
       halt.abort(new Error('daemon stopping'));
       if (!drained) log.warn({ drainMs: o.drainMs }, 'in-flight work did not finish in time');
@@ -222,6 +259,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
         }
         await held?.release();
         await o.backend.close().catch(() => undefined);
+        await o.shared?.close().catch(() => undefined);
       })().catch((err: unknown) => log.error({ err: (err as Error).message }, 'cleanup failed'));
       if (!(await within(cleanup, CLEANUP_MS))) log.warn('status flush or lease release timed out');
       log.info('stopped');

@@ -41,6 +41,8 @@ export interface LeadershipDeps {
   onLeaseProgress: (at: number) => void;
   /** Bounds the status flush after a lost lease. */
   cleanupMs: number;
+  /** A term started on `held` (the Redis backend's stream folding starts here). */
+  onTermStarted?: (held: Lease) => void;
 }
 
 export interface Leadership {
@@ -102,6 +104,7 @@ export function runLeadership(d: LeadershipDeps): Leadership {
       onFullResync: d.onFullResync,
       stopping: d.stopping,
     });
+    d.onTermStarted?.(held);
     void term.started.then(() => d.origin.termStarted(d.stopping()));
     term.started.catch((err: unknown) =>
       log.error({ err: (err as Error).message }, 'spec sources failed to start'),

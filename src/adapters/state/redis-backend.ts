@@ -41,7 +41,7 @@ const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then
 const GUARDED_SET = `if redis.call('get', KEYS[1]) == ARGV[1] then
   redis.call('set', KEYS[2], ARGV[2]) return 1 else return 0 end`;
 
-function splitAddress(address: string): { host: string; port: number } {
+export function splitAddress(address: string): { host: string; port: number } {
   const m = /^(?:redis:\/\/)?\[?([^\]]+?)\]?:(\d+)$/.exec(address.trim());
   if (!m?.[1] || !m[2]) throw new UsageError(`redis address must be HOST:PORT, got "${address}"`);
   return { host: m[1], port: Number(m[2]) };

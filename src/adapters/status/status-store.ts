@@ -1,19 +1,16 @@
 /**
- * Status files on disk: one YAML file per room plus `_daemon.yaml`. Changes are made in memory
- * and marked dirty; a flush every `flushMs` writes each dirty file once (atomically: temp file +
- * rename), so a burst of a thousand webhook events becomes a handful of writes.
+ * Status documents: one per room plus the daemon's own. Changes are made in memory and marked
+ * dirty; a flush every `flushMs` hands each dirty document once to the sink (files by default,
+ * status-files.ts; Redis with the Redis backend, redis-status.ts), so a burst of a thousand
+ * webhook events becomes a handful of writes.
  */
-import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
-import { parse, stringify } from 'yaml';
-import {
-  emptyRoomStatus,
-  roomFromFileName,
-  statusFileName,
-  type RoomStatus,
-} from './room-status.ts';
-import { DAEMON_STATUS_FILE, emptyDaemonStatus, type DaemonStatus } from './daemon-status.ts';
+import { resolve } from 'node:path';
+import { emptyRoomStatus, type RoomStatus } from './room-status.ts';
+import { emptyDaemonStatus, type DaemonStatus } from './daemon-status.ts';
+import { readStatusDir, statusFilesSink } from './status-files.ts';
+import type { StatusChanges, StatusSink } from './status-sink.ts';
+
+export { readStatusDir };
 
 export interface StatusStoreOptions {
   dir: string;
@@ -21,6 +18,8 @@ export interface StatusStoreOptions {
   flushMs?: number;
   now: () => string;
   onError?: (error: unknown) => void;
+  /** Where the documents persist; default: YAML files in `dir`. */
+  sink?: StatusSink;
   /** Runs before each flush: the place to copy cheap-to-change, costly-to-copy data in. */
   beforeFlush?: () => void;
 }
@@ -49,6 +48,7 @@ const DAEMON_KEY = '\u0000daemon';
 
 export function createStatusStore(opts: StatusStoreOptions): StatusStore {
   const dir = resolve(opts.dir);
+  const sink = opts.sink ?? statusFilesSink(dir, opts.onError);
   const rooms = new Map<string, RoomStatus>();
   const removed = new Set<string>();
   const dirty = new Set<string>();
@@ -56,39 +56,31 @@ export function createStatusStore(opts: StatusStoreOptions): StatusStore {
   let timer: NodeJS.Timeout | undefined;
   let flushing: Promise<void> = Promise.resolve();
   let written = 0;
-  let madeDir = false;
-
-  async function ensureDir(): Promise<void> {
-    if (madeDir) return;
-    await mkdir(dir, { recursive: true });
-    madeDir = true;
-  }
-
-  async function writeOne(key: string): Promise<void> {
-    if (key === DAEMON_KEY) {
-      await writeFileAtomic(join(dir, DAEMON_STATUS_FILE), stringify(daemon));
-    } else if (removed.has(key)) {
-      removed.delete(key);
-      await unlink(join(dir, statusFileName(key))).catch(() => undefined);
-    } else {
-      const s = rooms.get(key);
-      if (s) await writeFileAtomic(join(dir, statusFileName(key)), stringify(s));
-    }
-    written++;
-  }
 
   async function flushNow(): Promise<void> {
     opts.beforeFlush?.();
     if (dirty.size === 0) return;
-    await ensureDir();
     const keys = [...dirty];
     dirty.clear();
-    // Bounded parallelism: thousands of rooms dirty at once must not open thousands of files.
-    for (let i = 0; i < keys.length; i += 32) {
-      const batch = keys.slice(i, i + 32);
-      const results = await Promise.allSettled(batch.map(writeOne));
-      for (const r of results) if (r.status === 'rejected') opts.onError?.(r.reason);
+    const changes: StatusChanges = { rooms: [], removed: [] };
+    for (const key of keys) {
+      if (key === DAEMON_KEY) changes.daemon = daemon;
+      else if (removed.has(key)) changes.removed.push(key);
+      else {
+        const s = rooms.get(key);
+        if (s) changes.rooms.push([key, s]);
+      }
     }
+    try {
+      await sink.write(changes);
+    } catch (err) {
+      // Nothing of this flush persisted: the next one hands the same documents over again.
+      for (const key of keys) dirty.add(key);
+      opts.onError?.(err);
+      return;
+    }
+    for (const room of changes.removed) if (!dirty.has(room)) removed.delete(room);
+    written += changes.rooms.length + changes.removed.length + (changes.daemon ? 1 : 0);
   }
 
   function flush(): Promise<void> {
@@ -99,23 +91,9 @@ export function createStatusStore(opts: StatusStoreOptions): StatusStore {
   return {
     dir,
     async load() {
-      const names = await readdir(dir).catch(() => [] as string[]);
-      for (const file of names) {
-        const text = await readFile(join(dir, file), 'utf8').catch(() => undefined);
-        if (text === undefined) continue;
-        try {
-          if (file === DAEMON_STATUS_FILE) {
-            const prev = parse(text) as Partial<DaemonStatus> | null;
-            if (Array.isArray(prev?.seenEventIds)) daemon.seenEventIds = prev.seenEventIds;
-            continue;
-          }
-          const room = roomFromFileName(file);
-          const s = parse(text) as RoomStatus | null;
-          if (room !== undefined && s?.kind === 'RoomStatus') rooms.set(room, s);
-        } catch (err) {
-          opts.onError?.(err);
-        }
-      }
+      const loaded = await sink.load();
+      if (Array.isArray(loaded.daemon?.seenEventIds)) daemon.seenEventIds = loaded.daemon.seenEventIds;
+      for (const [room, s] of loaded.rooms) rooms.set(room, s);
     },
     rooms: () => [...rooms.keys()],
     peek: (room) => rooms.get(room),
@@ -160,27 +138,4 @@ export function createStatusStore(opts: StatusStoreOptions): StatusStore {
     },
     writes: () => written,
   };
-}
-
-/** Everything in a status directory, for `livekit-gitops status`. */
-export async function readStatusDir(
-  dir: string,
-): Promise<{ rooms: RoomStatus[]; daemon: DaemonStatus | undefined }> {
-  const names = await readdir(dir).catch(() => [] as string[]);
-  const rooms: RoomStatus[] = [];
-  let daemon: DaemonStatus | undefined;
-  for (const file of names.sort()) {
-    if (!file.endsWith('.yaml')) continue;
-    const text = await readFile(join(dir, file), 'utf8').catch(() => undefined);
-    if (text === undefined) continue;
-    let doc: unknown;
-    try {
-      doc = parse(text);
-    } catch {
-      continue;
-    }
-    if (file === DAEMON_STATUS_FILE) daemon = doc as DaemonStatus;
-    else if ((doc as RoomStatus | null)?.kind === 'RoomStatus') rooms.push(doc as RoomStatus);
-  }
-  return { rooms, daemon };
 }

@@ -17,15 +17,22 @@ export interface HttpReply {
   status: number;
   body: string;
   contentType?: string;
+  /** Extra response headers (`retry-after`). */
+  headers?: Record<string, string>;
 }
 
 /** Why the transport layer refused a webhook request before looking at it. */
-export type TransportRejection = 'method' | 'content_type' | 'too_large' | 'aborted';
+export type TransportRejection = 'method' | 'content_type' | 'too_large' | 'aborted' | 'busy';
 
 export interface WebhookRoute {
   path: string;
   /** Larger bodies get 413 without being buffered; default 1 MiB. */
   maxBodyBytes?: number;
+  /**
+   * Webhook requests handled at once; more get 503 with Retry-After before their body is read,
+   * so a flood's memory is bounded by this times the body limit. Default 256.
+   */
+  maxInFlight?: number;
   onWebhook(rawBody: string, authorization: string | undefined): Promise<HttpReply>;
   onRejected?(reason: TransportRejection): void;
   /** Further `POST` endpoints (the git push hook): path -> handler of the raw body and headers. */
@@ -62,6 +69,7 @@ export interface HttpServer {
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+export const DEFAULT_MAX_IN_FLIGHT = 256;
 
 /** LiveKit sends `application/webhook+json`; plain JSON is accepted too. */
 const WEBHOOK_TYPES = new Set(['application/webhook+json', 'application/json']);
@@ -70,6 +78,7 @@ function send(res: ServerResponse, r: HttpReply, headers: Record<string, string>
   if (res.headersSent) return;
   res.writeHead(r.status, {
     'content-type': r.contentType ?? 'text/plain; charset=utf-8',
+    ...r.headers,
     ...headers,
   });
   res.end(r.body);
@@ -112,7 +121,27 @@ function readBody(req: IncomingMessage, max: number): Promise<BodyResult> {
 const PROBE_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
 export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServer> {
+  let inFlight = 0;
   async function webhook(
+    hook: WebhookRoute,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
+    if (inFlight >= (hook.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT)) {
+      hook.onRejected?.('busy');
+      send(res, { status: 503, body: 'busy\n', headers: { 'retry-after': '1' } });
+      req.resume();
+      return;
+    }
+    inFlight++;
+    try {
+      await webhookBody(hook, req, res);
+    } finally {
+      inFlight--;
+    }
+  }
+
+  async function webhookBody(
     hook: WebhookRoute,
     req: IncomingMessage,
     res: ServerResponse,

@@ -1,6 +1,10 @@
+import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { createLogger, type Logger } from '../../adapters/log/logger.ts';
 import { openStateBackend } from '../../adapters/state/open-backend.ts';
+import { DEFAULT_STREAM_MAX_BACKLOG } from '../../adapters/stream/event-stream.ts';
+import { openRedisConnection } from '../../adapters/stream/redis-client.ts';
+import { openRedisSharing } from '../../adapters/stream/redis-sharing.ts';
 import { parseListen } from '../../adapters/webhook/http-server.ts';
 import { UsageError } from '../../core/errors.ts';
 import { startDaemon } from '../../daemon/daemon.ts';
@@ -47,6 +51,9 @@ interface DaemonFlags extends ProjectFlags, GitFlags {
   drainTimeout?: string;
   clockOffset?: string;
   debounce?: string;
+  webhookBacklog?: string;
+  webhookInFlight?: string;
+  statusFlush?: string;
 }
 
 export function registerDaemon(program: Command, ctx: CommandContext): void {
@@ -81,7 +88,18 @@ export function registerDaemon(program: Command, ctx: CommandContext): void {
       '--interval <duration>',
       'full resync interval, jittered ±10% (config: daemon.interval; default 5m)',
     )
-    .option('--status-dir <dir>', 'status files directory (config: statusDir; default status)')
+    .option(
+      '--status-dir <dir>',
+      'status files directory (config: statusDir; default status); with the redis backend the statuses live in Redis and the leader also exports them here if given',
+    )
+    .option(
+      '--webhook-backlog <n>',
+      `redis backend: webhooks waiting to be folded past which replicas answer 429 (default ${DEFAULT_STREAM_MAX_BACKLOG})`,
+    )
+    .option(
+      '--webhook-in-flight <n>',
+      'webhook requests handled at once; more get 503 with Retry-After (default 256)',
+    )
     .option(
       '--status-retention <duration>',
       'keep the status of a room neither declared nor live this long (config: daemon.statusRetention; default 24h)',
@@ -128,7 +146,8 @@ export function registerDaemon(program: Command, ctx: CommandContext): void {
     )
     // Test and benchmark knobs, not part of the interface.
     .addOption(new Option('--clock-offset <ms>', 'shift the daemon clock').hideHelp())
-    .addOption(new Option('--debounce <ms>', 'spec watcher quiet period').hideHelp());
+    .addOption(new Option('--debounce <ms>', 'spec watcher quiet period').hideHelp())
+    .addOption(new Option('--status-flush <ms>', 'status write coalescing period').hideHelp());
   addTargetOption(cmd);
   addProjectOptions(cmd).action(async (paths: string[], _o: unknown, command: Command) => {
     // Before any await: a signal during startup must stop the daemon, not kill the process.
@@ -173,7 +192,30 @@ export function registerDaemon(program: Command, ctx: CommandContext): void {
       flags.logFormat === 'pretty' || (flags.logFormat !== 'json' && process.stderr.isTTY === true);
     const log = createLogger({ pretty, level: flags.logLevel ?? 'info' });
     signals.log = log;
+    // Replicas on the Redis backend share the webhook stream and the status documents.
+    const shared =
+      stateConfig.backend === 'redis' && stateConfig.redis
+        ? openRedisSharing({
+            connection: openRedisConnection(stateConfig.redis),
+            maxBacklog: whole(
+              flags.webhookBacklog,
+              DEFAULT_STREAM_MAX_BACKLOG,
+              '--webhook-backlog',
+            ),
+            ...(flags.statusDir !== undefined
+              ? { exportDir: resolve(ctx.io.cwd, flags.statusDir) }
+              : {}),
+            onError: (err) => log.error({ err: (err as Error).message }, 'status export failed'),
+          })
+        : undefined;
     const daemon = await startDaemon({
+      ...(shared ? { shared } : {}),
+      ...(flags.webhookInFlight !== undefined
+        ? { maxInFlight: whole(flags.webhookInFlight, 256, '--webhook-in-flight') }
+        : {}),
+      ...(flags.statusFlush !== undefined
+        ? { statusFlushMs: whole(flags.statusFlush, 250, '--status-flush') }
+        : {}),
       cwd: ctx.io.cwd,
       specPaths: paths.length > 0 ? paths : config.specPaths,
       // Composed as plan and apply compose it: overlays over the base, metadata.targets applied.

@@ -1,24 +1,21 @@
-import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { createLiveKitAdapter } from '../../adapters/livekit/index.ts';
 import type { RoomStatus } from '../../adapters/status/room-status.ts';
-import { readStatusDir } from '../../adapters/status/status-store.ts';
 import type { DaemonStatus } from '../../adapters/status/daemon-status.ts';
 import { liveKitConnectionFromEnv } from '../../app/connection.ts';
 import type { LiveRoom } from '../../core/live.ts';
 import { UsageError } from '../../core/errors.ts';
-import { CONFIG_FILE, loadConfig } from '../../spec/config.ts';
 import type { TargetConfig } from '../../spec/config-schema.ts';
-import { selectTarget } from '../../spec/config-targets.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { gitStatusLines, specCommitLine } from '../render-git-status.ts';
 import type { CommandContext } from '../command-context.ts';
+import { addProjectOptions, type ProjectFlags } from '../project-context.ts';
+import { readStatusDocuments } from '../status-source.ts';
+import { loadTargetConfig } from '../target-options.ts';
 import pLimit from 'p-limit';
 
-interface StatusFlags {
-  config?: string;
+interface StatusFlags extends ProjectFlags {
   statusDir?: string;
-  target?: string;
   format: 'text' | 'json';
 }
 
@@ -36,48 +33,50 @@ export interface StatusRow {
 }
 
 export function registerStatus(program: Command, ctx: CommandContext): void {
-  program
+  const cmd = program
     .command('status')
-    .description('Live rooms, participants, conditions and recent events (LiveKit + status files).')
+    .description(
+      'Live rooms, participants, conditions and recent events (LiveKit + status files, or Redis with the redis state backend).',
+    )
     .argument('[room]', 'show one room in detail')
-    .option('--status-dir <dir>', 'status files directory (config: statusDir; default status)')
+    .option(
+      '--status-dir <dir>',
+      'read status files here (config: statusDir; default status; with the redis backend: Redis unless given)',
+    )
     .option('--target <name>', 'which target of livekit-gitops.yaml `targets:`')
     .addOption(
       new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'),
-    )
-    .action(async (room: string | undefined, _o: unknown, command: Command) => {
-      const flags = command.optsWithGlobals<StatusFlags>();
-      const explicit =
-        flags.config !== undefined && flags.config !== CONFIG_FILE ? flags.config : undefined;
-      const cfg = await loadConfig(ctx.io.cwd, explicit);
-      const target = selectTarget(cfg.config, flags.target);
-      const dir = resolve(ctx.io.cwd, flags.statusDir ?? target.statusDir);
-      const named = cfg.config.declaredTargets ? target.name : undefined;
-      const [files, live] = await Promise.all([
-        readStatusDir(dir),
-        liveRooms(ctx, target.livekit, named),
-      ]);
-      const rows = mergeRows(files.rooms, live.rooms);
-      if (room !== undefined) {
-        const row = rows.find((r) => r.name === room);
-        if (!row) throw new UsageError(`no status for room "${room}" (not live, no status file)`);
-        if (flags.format === 'json') ctx.io.stdout(JSON.stringify(row, null, 2) + '\n');
-        else ctx.io.stdout(renderRoom(row));
-        ctx.setExitCode(ExitCode.ok);
-        return;
-      }
-      if (flags.format === 'json') {
-        const out = {
-          livekit: live.error ? { reachable: false, error: live.error } : { reachable: true },
-          daemon: files.daemon ?? null,
-          rooms: rows,
-        };
-        ctx.io.stdout(JSON.stringify(out, null, 2) + '\n');
-      } else {
-        ctx.io.stdout(renderTable(rows, files.daemon, live.error));
-      }
+    );
+  addProjectOptions(cmd).action(async (room: string | undefined, _o: unknown, command: Command) => {
+    const flags = command.optsWithGlobals<StatusFlags>();
+    const view = await loadTargetConfig(ctx, flags);
+    const target = view.target;
+    const named = view.config.declaredTargets ? target.name : undefined;
+    const [files, live] = await Promise.all([
+      readStatusDocuments(ctx, view.config, flags),
+      liveRooms(ctx, target.livekit, named),
+    ]);
+    const rows = mergeRows(files.rooms, live.rooms);
+    if (room !== undefined) {
+      const row = rows.find((r) => r.name === room);
+      if (!row) throw new UsageError(`no status for room "${room}" (not live, no status file)`);
+      if (flags.format === 'json') ctx.io.stdout(JSON.stringify(row, null, 2) + '\n');
+      else ctx.io.stdout(renderRoom(row));
       ctx.setExitCode(ExitCode.ok);
-    });
+      return;
+    }
+    if (flags.format === 'json') {
+      const out = {
+        livekit: live.error ? { reachable: false, error: live.error } : { reachable: true },
+        daemon: files.daemon ?? null,
+        rooms: rows,
+      };
+      ctx.io.stdout(JSON.stringify(out, null, 2) + '\n');
+    } else {
+      ctx.io.stdout(renderTable(rows, files.daemon, live.error));
+    }
+    ctx.setExitCode(ExitCode.ok);
+  });
 }
 
 /** Rooms whose participants are counted exactly; beyond, ListRooms' own counts are shown. */
