@@ -37,6 +37,14 @@ async function redisCli(port: number, args: string[]): Promise<string[]> {
   return stdout.split('\n').filter((l) => l !== '');
 }
 
+/** Room name -> node id, for every room the LiveKit Redis on `redisPort` maps (`room_node_map`). */
+export async function roomPlacement(redisPort: number): Promise<Map<string, string>> {
+  const flat = await redisCli(redisPort, ['hgetall', 'room_node_map']);
+  const out = new Map<string, string>();
+  for (let i = 0; i + 1 < flat.length; i += 2) out.set(flat[i]!, flat[i + 1]!);
+  return out;
+}
+
 export async function startLiveKitCluster(opts: StartClusterOptions = {}): Promise<LiveKitCluster> {
   const redis = await startRedis();
   const apiKey = `APIlkg${randomBytes(6).toString('hex')}`;
@@ -63,12 +71,6 @@ export async function startLiveKitCluster(opts: StartClusterOptions = {}): Promi
     await stop();
     throw err;
   }
-  async function placement(): Promise<Map<string, string>> {
-    const flat = await redisCli(redis.port, ['hgetall', 'room_node_map']);
-    const out = new Map<string, string>();
-    for (let i = 0; i + 1 < flat.length; i += 2) out.set(flat[i]!, flat[i + 1]!);
-    return out;
-  }
   return {
     nodes,
     redis,
@@ -78,7 +80,7 @@ export async function startLiveKitCluster(opts: StartClusterOptions = {}): Promi
       const [id] = await redisCli(redis.port, ['hget', 'room_node_map', room]);
       return id;
     },
-    placement,
+    placement: () => roomPlacement(redis.port),
     stop,
   };
 }

@@ -10,6 +10,7 @@ import { IngressClient, RoomServiceClient, SipClient } from 'livekit-server-sdk'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collect, makeWorkspace, roomYaml, runCli, spawnCli } from '../../harness/cli.ts';
 import { startLiveKit, type LiveKitEnv } from '../../harness/livekit-server.ts';
+import { doc } from '../persistent/bed.ts';
 import { recordFigures } from './figures.ts';
 
 const ROOMS = 150;
@@ -27,10 +28,6 @@ afterAll(async () => {
   await lk?.stop();
   if (ws) await rm(ws, { recursive: true, force: true });
 });
-
-function doc(kind: string, name: string, spec: Record<string, unknown>): string {
-  return JSON.stringify({ apiVersion: 'livekit-gitops/v1', kind, metadata: { name }, spec });
-}
 
 /** How many objects of each name the server holds (ingress and trunks have non-unique names). */
 function countByName(names: readonly string[]): Map<string, number> {

@@ -5,13 +5,12 @@
  * after: every declared room listed once and hosted by the restarted node (which registers under a
  * new node id, so the rooms LiveKit kept in Redis are moved to it by `--reassert-rooms`).
  */
-import { execFile } from 'node:child_process';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { makeWorkspace, roomYaml } from '../../harness/cli.ts';
+import { roomPlacement } from '../../harness/livekit-cluster.ts';
 import { startLiveKit, type LiveKitEnv } from '../../harness/livekit-server.ts';
 import {
   serverPort,
@@ -44,19 +43,8 @@ async function readyz(base: string): Promise<{ status: number; reasons: string[]
   return { status: res.status, reasons: body.reasons ?? [] };
 }
 
-/** Room name -> node id from LiveKit's Redis (`room_node_map`). */
-async function placement(): Promise<Map<string, string>> {
-  const port = lk.redisAddress.split(':').at(-1)!;
-  const { stdout } = await promisify(execFile)('redis-cli', [
-    '-p',
-    port,
-    'hgetall',
-    'room_node_map',
-  ]);
-  const flat = stdout.split('\n').filter((l) => l !== '');
-  const out = new Map<string, string>();
-  for (let i = 0; i + 1 < flat.length; i += 2) out.set(flat[i]!, flat[i + 1]!);
-  return out;
+function placement(): Promise<Map<string, string>> {
+  return roomPlacement(Number(lk.redisAddress.split(':').at(-1)));
 }
 
 describe('livekit-server restarted under the daemon', () => {
