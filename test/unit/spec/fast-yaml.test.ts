@@ -66,17 +66,24 @@ describe('fast spec YAML parsing', () => {
     expect(fast).toBeGreaterThan(CORNER_CASES.length / 2);
   });
 
-  it('agrees on 3,000 seeded mutations of all of the above', () => {
-    const texts = mutants(bases, 3000);
+  // Each text is parsed twice by yaml and once by js-yaml: seconds on a loaded machine.
+  it('agrees on 2,000 seeded mutations of all of the above', { timeout: 60_000 }, () => {
+    const texts = mutants(bases, 2000);
     expect(differing(texts)).toEqual([]);
-    expect(texts.filter((t) => fastParseDocuments(t) !== undefined).length).toBeGreaterThan(800);
+    expect(texts.filter((t) => fastParseDocuments(t) !== undefined).length).toBeGreaterThan(500);
   });
 
-  it('agrees on 1,000 files of random values written in every style yaml has', () => {
-    const texts = generated(1000);
-    expect(differing(texts)).toEqual([]);
-    expect(texts.filter((t) => fastParseDocuments(t) !== undefined).length).toBeGreaterThan(300);
-  });
+  it(
+    'agrees on 1,000 files of random values written in every style yaml has',
+    {
+      timeout: 60_000,
+    },
+    () => {
+      const texts = generated(1000);
+      expect(differing(texts)).toEqual([]);
+      expect(texts.filter((t) => fastParseDocuments(t) !== undefined).length).toBeGreaterThan(300);
+    },
+  );
 
   it('leaves anchors, tags, tabs, directives and collection keys to yaml', () => {
     for (const text of [
