@@ -23,12 +23,13 @@ export function createStateLossWatch(o: {
   log: Logger;
   now: () => Date;
 }): StateLossWatch {
-  let lineage: string | undefined;
   return {
     saw(state) {
-      const before = lineage;
-      lineage = state.lineage;
-      if (before === undefined || before === state.lineage) return state;
+      // Kept in the daemon's status (across leadership terms and restarts), not in this closure.
+      const before = o.status.daemon().stateLineage;
+      if (before === state.lineage) return state;
+      o.status.updateDaemon((d) => (d.stateLineage = state.lineage));
+      if (before === undefined) return state;
       o.log.error(
         { lineage: state.lineage, previousLineage: before, serial: state.serial },
         'the state was lost: its lineage changed under the daemon; adopting what LiveKit holds that is provably ours',

@@ -36,6 +36,8 @@ export interface DaemonStatus {
   seenEventIds: string[];
   /** With a git source: the fetched, applied and refused commits. */
   git?: GitSourceStatus;
+  /** The lineage of the state last reconciled: a different one later means the state was lost. */
+  stateLineage?: string;
   /** What the state-loss guard found and adopted (a new lineage; src/core/state-loss.ts). */
   stateLoss?: StateLossStatus;
   updatedAt: string;

@@ -93,6 +93,10 @@ export function createStatusStore(opts: StatusStoreOptions): StatusStore {
     async load() {
       const loaded = await sink.load();
       if (Array.isArray(loaded.daemon?.seenEventIds)) daemon.seenEventIds = loaded.daemon.seenEventIds;
+      // So a state lost while no daemon ran is noticed too: its lineage is a new one.
+      if (typeof loaded.daemon?.stateLineage === 'string') {
+        daemon.stateLineage = loaded.daemon.stateLineage;
+      }
       for (const [room, s] of loaded.rooms) rooms.set(room, s);
     },
     rooms: () => [...rooms.keys()],

@@ -62,7 +62,15 @@ describe('fault: Redis killed and restarted empty', () => {
       if (text === null) throw new Error('no state');
       return JSON.parse(text) as StateDocument;
     };
-    const args = ['--state-backend', 'redis', '--redis-address', r.address];
+    // Status documents live in the same Redis; the leader exports them to status/ as files.
+    const args = [
+      '--state-backend',
+      'redis',
+      '--redis-address',
+      r.address,
+      '--status-dir',
+      'status',
+    ];
     try {
       let d = await loss.start(space, args);
       const { id, worker } = await loss.runningRecording(space, room, readState);
@@ -88,7 +96,7 @@ describe('fault: Redis killed and restarted empty', () => {
       const convergedMs = Date.now() - restartedAt;
       expect(state.lineage).not.toBe(lostLineage);
       const reported = await loss.reported(space, id);
-      expect(reported.lineage).toBe(state.lineage);
+      expect(reported).toMatchObject({ lineage: state.lineage, previousLineage: lostLineage });
       await loss.joinAndWait(space, room, 'carol');
       expect((await activeIn(bed.port, room)).map((e) => e.egressId)).toEqual([id]);
       expect(worker.egressIds()).toEqual([id]);

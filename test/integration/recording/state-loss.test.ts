@@ -54,7 +54,9 @@ describe('state loss under a running recording', () => {
     const convergeMs = Date.now() - restartedAt;
     expect(state.lineage).not.toBe(lostLineage);
     const reported = await loss.reported(space, id);
-    expect(reported).toMatchObject({ lineage: state.lineage });
+    // The daemon's status remembered the lineage it reconciled before: the loss is named.
+    expect(reported).toMatchObject({ lineage: state.lineage, previousLineage: lostLineage });
+    expect(second.logs()).toContain('the state was lost');
     expect(second.logs()).toContain('state-loss guard');
     // More webhooks, more reconciles: still the one egress.
     await loss.joinAndWait(space, room, 'carol');
