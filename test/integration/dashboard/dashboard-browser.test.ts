@@ -110,11 +110,16 @@ describe('dashboard in a headless browser', () => {
       20_000,
     );
     expect(await readyOf(room)).toBe('True');
-    // The daemon recreated it: the server ended it, then started it again.
-    const events = (await page.locator('#events tr').filter({ hasText: room }).allTextContents())
-      .map((t) => /room_(finished|started)/.exec(t)?.[0])
-      .filter(Boolean);
-    expect(events.slice(0, 2)).toEqual(['room_started', 'room_finished']);
+    // The daemon recreated it: the server ended it, then started it again (the room_started
+    // webhook may arrive after the reconcile that made the room Ready again).
+    const events = async () =>
+      (await page.locator('#events tr').filter({ hasText: room }).allTextContents())
+        .map((t) => /room_(finished|started)/.exec(t)?.[0])
+        .filter(Boolean);
+    await waitFor('room_started after room_finished in the events', async () => {
+      return (await events())[0] === 'room_started';
+    });
+    expect((await events()).slice(0, 2)).toEqual(['room_started', 'room_finished']);
     expect((await port.listRooms()).map((r) => r.name)).toContain(room);
     expect(problems).toEqual([]);
   });
