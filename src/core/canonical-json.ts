@@ -10,17 +10,23 @@ export function canonicalJson(value: unknown): string {
     // Numbers, strings, booleans; undefined at the top level serialises as null.
     return JSON.stringify(value ?? null);
   }
+  // One growing string rather than arrays joined at every level: plans hash megabytes of this.
   if (Array.isArray(value)) {
-    return `[${value.map((item: unknown) => canonicalJson(item === undefined ? null : item)).join(',')}]`;
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      out += (i === 0 ? '' : ',') + canonicalJson(item === undefined ? null : item);
+    }
+    return out + ']';
   }
   const record = value as Record<string, unknown>;
-  const parts: string[] = [];
+  let out = '{';
   for (const key of Object.keys(record).sort()) {
     const member = record[key];
     if (member === undefined) continue;
-    parts.push(`${JSON.stringify(key)}:${canonicalJson(member)}`);
+    out += (out.length === 1 ? '' : ',') + JSON.stringify(key) + ':' + canonicalJson(member);
   }
-  return `{${parts.join(',')}}`;
+  return out + '}';
 }
 
 const encoder = new TextEncoder();
@@ -36,8 +42,10 @@ export function fnv1a64(text: string): string {
   let h1 = 0x8422;
   let h2 = 0x9ce4;
   let h3 = 0xcbf2;
-  for (const byte of encoder.encode(text)) {
-    h0 ^= byte;
+  const bytes = encoder.encode(text);
+  // An indexed loop: the iterator protocol costs more than the arithmetic.
+  for (let i = 0; i < bytes.length; i++) {
+    h0 ^= bytes[i]!;
     // Multiply by the prime 0x100000001b3 = 2^40 + 0x1b3, keeping the low 64 bits.
     const t0 = h0 * 0x1b3;
     let t1 = h1 * 0x1b3;

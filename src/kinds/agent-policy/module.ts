@@ -32,6 +32,11 @@ const wantedCache = new WeakMap<
 >();
 
 function wantedOf(i: PlanStepInput, observation: AgentObservation): Map<string, WantedDispatch> {
+  // Observe's answer stands when nothing it rests on can have changed (see AgentObservation).
+  const reusable = observation.wanted;
+  if (i.scope === undefined && reusable !== undefined && reusable.specs === i.specs) {
+    return reusable.map;
+  }
   const hit = wantedCache.get(observation);
   if (hit && hit.at === i.at.getTime() && hit.specs === i.specs) return hit.wanted;
   const wanted = computeWanted(i, observation);

@@ -12,8 +12,8 @@ import type { StateDocument } from '../../core/inventory.ts';
 import type { LiveAgentDispatch, LiveParticipant, LiveRoom } from '../../core/live.ts';
 import type { LoadedRoom, LoadedSpec } from '../../spec/types.ts';
 import { agentPoliciesOf } from './from-spec.ts';
-import { AGENT_KIND, isAgentDispatchAddress, recordOf } from './desired.ts';
-import { needsCount, wantedDispatches, type AgentRoomSpec } from './wanted.ts';
+import { AGENT_KIND, isAgentDispatchAddress } from './desired.ts';
+import { needsCount, wantedDispatches, type AgentRoomSpec, type WantedDispatch } from './wanted.ts';
 
 export const DISPATCH_LIST_CONCURRENCY = 16;
 
@@ -22,6 +22,11 @@ export interface AgentObservation {
   dispatches: Map<string, LiveAgentDispatch[]>;
   /** Participants of the rooms whose policy counts them. */
   participants: Map<string, LiveParticipant[]>;
+  /**
+   * What observe computed as wanted, when that cannot change before planning: no policy depends
+   * on the time (a schedule) or on participants (a count). Planning the same specs reuses it.
+   */
+  wanted?: { specs: readonly LoadedSpec[]; map: Map<string, WantedDispatch> };
 }
 
 export function agentRoomsOf(specs: readonly LoadedSpec[]): AgentRoomSpec[] {
@@ -30,6 +35,7 @@ export function agentRoomsOf(specs: readonly LoadedSpec[]): AgentRoomSpec[] {
     .map((r) => ({
       name: r.name,
       labels: r.labels,
+      source: { file: r.source.file, line: r.source.line, col: r.source.col },
       ...(r.spec.agents !== undefined ? { agents: r.spec.agents } : {}),
     }));
 }
@@ -70,10 +76,10 @@ export async function observeAgents(
     input.now,
   );
   for (const w of wanted.values()) {
-    const rec = recordOf(owned[w.address]?.match);
+    const roomSid = owned[w.address]?.match?.['roomSid'];
     const policy = w.source.kind === 'AgentPolicy' ? byName.get(w.source.name) : undefined;
     const counts = policy !== undefined && needsCount(policy);
-    if (pending[w.address] || rec?.roomSid !== w.room.sid) {
+    if (pending[w.address] || roomSid !== w.room.sid) {
       toList.add(w.room.name);
       if (counts) toCount.add(w.room.name);
     } else if (counts && policy.removeWhenUnmet) {
@@ -104,7 +110,12 @@ export async function observeAgents(
       }),
     ),
   ]);
-  return { dispatches, participants };
+  const timeless = policies.every((p) => !needsCount(p) && p.when.schedule === undefined);
+  return {
+    dispatches,
+    participants,
+    ...(timeless && input.specs ? { wanted: { specs: input.specs, map: wanted } } : {}),
+  };
 }
 
 /** A room that closed since ListRooms has nothing to list (the server answers unavailable). */

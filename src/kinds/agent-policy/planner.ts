@@ -30,17 +30,23 @@ export function bindAgents(input: AgentPlanInput): BoundKind {
   return { kind: AGENT_KIND, plan: (state) => planAgentDispatches(input, state) };
 }
 
-function addressesOf(input: AgentPlanInput, state: StateDocument): string[] {
+/** Every address to decide: wanted, owned or pending in scope (plan assembly orders changes). */
+function addressesOf(input: AgentPlanInput, state: StateDocument): Iterable<string> {
   const inScope = (room: string | undefined): boolean =>
     room !== undefined && (input.scope === undefined || input.scope.has(room));
-  const out = new Set(input.wanted.keys());
-  for (const [address, o] of Object.entries(state.owned)) {
-    if (o.kind === AGENT_KIND && inScope(o.match?.['room'])) out.add(address);
+  let extra: string[] | undefined;
+  for (const address in state.owned) {
+    const o = state.owned[address];
+    if (o?.kind !== AGENT_KIND || input.wanted.has(address)) continue;
+    if (inScope(o.match?.['room'])) (extra ??= []).push(address);
   }
-  for (const [address, p] of Object.entries(state.pending)) {
-    if (isAgentDispatchAddress(address) && inScope(p.match['room'])) out.add(address);
+  for (const address in state.pending) {
+    const p = state.pending[address];
+    if (p === undefined || !isAgentDispatchAddress(address) || input.wanted.has(address)) continue;
+    if (state.owned[address]?.kind === AGENT_KIND) continue; // counted above
+    if (inScope(p.match['room'])) (extra ??= []).push(address);
   }
-  return [...out].sort();
+  return extra === undefined ? input.wanted.keys() : [...input.wanted.keys(), ...extra];
 }
 
 export function planAgentDispatches(input: AgentPlanInput, state: StateDocument): KindResult {
@@ -48,39 +54,37 @@ export function planAgentDispatches(input: AgentPlanInput, state: StateDocument)
   for (const address of addressesOf(input, state)) {
     const w = input.wanted.get(address);
     const owned = state.owned[address];
-    const rec = recordOf(owned?.match);
     const pending = state.pending[address];
-    result.liveFacts[address] = {
-      holds: w?.holds ?? false,
-      dispatch: rec?.status === 'dispatched' ? (owned?.serverId ?? null) : null,
-      pending: pending !== undefined,
+    // The live fact is whether a policy holds. A Room's own agents always hold, and their room's
+    // sid is the room's fact already; the dispatch id and a pending create are in the state hash.
+    // Kept small: a plan of many rooms would hash one per agent and room.
+    if (w?.source.kind !== 'Room') result.liveFacts[address] = w?.holds ?? false;
+    const held = (reason: string): void => {
+      const name = w?.source.name ?? owned?.name ?? '';
+      result.held.push({ address, kind: AGENT_KIND, name, action: 'create', reason });
     };
-    const base = { address, kind: AGENT_KIND, name: w?.source.name ?? owned?.name ?? '' };
     if (pending) {
-      result.held.push({
-        ...base,
-        action: 'create',
-        reason: `a dispatch sent at ${pending.startedAt} has no answer yet; waiting for it to be listed`,
-      });
+      held(
+        `a dispatch sent at ${pending.startedAt} has no answer yet; waiting for it to be listed`,
+      );
       continue;
     }
+    const rec = owned?.match === undefined ? undefined : recordOf(owned.match);
     if (rec && owned?.serverId && rec.status === 'dispatched') {
+      // Converged (wanted, holding, same metadata): nothing to decide, nothing to allocate.
+      if (w?.holds === true && w.metadata === rec.metadata) continue;
       planOwned(w, rec, owned.serverId, address, owned.name, result);
       continue;
     }
     if (!w || !w.holds || rec) continue;
     const listed = input.dispatches.get(w.room.name);
     if (listed === undefined) {
-      result.held.push({
-        ...base,
-        action: 'create',
-        reason: "the room's dispatches could not be listed",
-      });
+      held("the room's dispatches could not be listed");
       continue;
     }
     const other = listed.find((d) => d.agentName === w.agentName);
     if (other) {
-      result.liveFacts[address] = { ...result.liveFacts[address], other: other.id };
+      result.liveFacts[address] = other.id;
       continue;
     }
     result.changes.push(

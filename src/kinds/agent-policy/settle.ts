@@ -59,18 +59,24 @@ export function settleAgentDispatches(input: AgentSettleInput): {
   const inScope = (room: string): boolean => input.scope === undefined || input.scope.has(room);
   const now = input.now.getTime();
 
-  for (const [address, o] of Object.entries(input.state.owned)) {
-    if (o.kind !== AGENT_KIND) continue;
+  for (const address in input.state.owned) {
+    const o = input.state.owned[address];
+    if (o?.kind !== AGENT_KIND) continue;
+    const room = o.match?.['room'];
+    if (room === undefined || !inScope(room)) continue;
+    if (live.get(room)?.sid === o.match?.['roomSid']) continue;
     const rec = recordOf(o.match);
-    if (rec === undefined || !inScope(rec.room)) continue;
-    if (live.get(rec.room)?.sid === rec.roomSid) continue;
+    if (rec === undefined) continue;
     delete draft.edit().owned[address];
     events.push({ type: 'ended', address, room: rec.room, agentName: rec.agentName });
   }
 
-  const taken = ownedIds(draft.current());
-  for (const [address, p] of Object.entries(input.state.pending)) {
-    if (!isAgentDispatchAddress(address)) continue;
+  // The dispatch ids owned already, built only when something may be adopted.
+  let takenIds: Set<string> | undefined;
+  const taken = (): Set<string> => (takenIds ??= ownedIds(draft.current()));
+  for (const address in input.state.pending) {
+    const p = input.state.pending[address];
+    if (p === undefined || !isAgentDispatchAddress(address)) continue;
     const rec = recordOf(p.match);
     if (rec === undefined || !inScope(rec.room)) continue;
     const room = live.get(rec.room);
@@ -83,12 +89,12 @@ export function settleAgentDispatches(input: AgentSettleInput): {
               d.agentName === rec.agentName &&
               d.metadata === rec.metadata &&
               d.createdAtMs >= since &&
-              !taken.has(d.id),
+              !taken().has(d.id),
           )
         : undefined;
     if (hit) {
       adopt(draft.edit(), address, p.match['name'] ?? rec.room, rec, hit, p.startedAt);
-      taken.add(hit.id);
+      taken().add(hit.id);
       events.push({
         type: 'adopted',
         address,
@@ -106,19 +112,20 @@ export function settleAgentDispatches(input: AgentSettleInput): {
   }
 
   for (const w of input.wanted.values()) {
-    if (w.source.kind !== 'Room' || !inScope(w.room.name)) continue;
+    if (w.source.kind !== 'Room') continue;
+    // Only listed rooms can adopt (a converged room is not listed): checked first, it is cheap.
+    const listed = input.dispatches.get(w.room.name);
+    if (listed === undefined || !inScope(w.room.name)) continue;
     const doc = draft.current();
     if (doc.owned[w.address] || doc.pending[w.address]) continue;
     if (doc.owned[`room.${w.room.name}`]?.serverId !== w.room.sid) continue;
-    const hit = input.dispatches
-      .get(w.room.name)
-      ?.find(
-        (d) =>
-          d.agentName === w.agentName &&
-          d.metadata === w.metadata &&
-          Math.abs(d.createdAtMs - w.room.creationTimeMs) <= DISPATCH_SKEW_MS &&
-          !taken.has(d.id),
-      );
+    const hit = listed.find(
+      (d) =>
+        d.agentName === w.agentName &&
+        d.metadata === w.metadata &&
+        Math.abs(d.createdAtMs - w.room.creationTimeMs) <= DISPATCH_SKEW_MS &&
+        !taken().has(d.id),
+    );
     if (!hit) continue;
     const rec: DispatchRecord = {
       room: w.room.name,
@@ -136,7 +143,7 @@ export function settleAgentDispatches(input: AgentSettleInput): {
       hit,
       new Date(hit.createdAtMs).toISOString(),
     );
-    taken.add(hit.id);
+    taken().add(hit.id);
     events.push({
       type: 'adopted',
       address: w.address,

@@ -95,21 +95,24 @@ export function wantedDispatches(input: WantedInput, now: Date): Map<string, Wan
   const declared = new Map(input.declaredRooms.map((r) => [r.name, r]));
   for (const room of input.liveRooms) {
     const spec = declared.get(room.name);
-    for (const a of spec?.agents ?? []) {
-      const address = agentDispatchAddress(room.name, a.agentName);
-      if (out.has(address)) continue;
-      out.set(address, {
-        address,
-        room,
-        agentName: a.agentName,
-        metadata: a.metadata ?? '',
-        source: { kind: 'Room', name: room.name },
-        ...(spec?.source ? { location: spec.source } : {}),
-        holds: true,
-        why: '',
-        removeWhenUnmet: false,
-      });
-    }
+    if (spec?.agents)
+      for (const a of spec.agents) {
+        const address = agentDispatchAddress(room.name, a.agentName);
+        if (out.has(address)) continue;
+        const w: WantedDispatch = {
+          address,
+          room,
+          agentName: a.agentName,
+          metadata: a.metadata ?? '',
+          source: { kind: 'Room', name: room.name },
+          holds: true,
+          why: '',
+          removeWhenUnmet: false,
+        };
+        // Assigned, not spread: this runs once per agent and live room on every plan.
+        if (spec.source) w.location = spec.source;
+        out.set(address, w);
+      }
     for (const policy of input.policies) {
       if (!policySelects(policy, room.name, spec?.labels)) continue;
       const address = agentDispatchAddress(room.name, policy.agentName);
