@@ -93,8 +93,11 @@ function recordings(room) {
 }
 
 function agents(room) {
-  // Agent dispatches, when the daemon reports them for the room.
-  const list = Array.isArray(room.agents) ? room.agents : [];
+  // The room's agent dispatches (status `agents.dispatches`), each with its jobs' state, and
+  // whether its agent is in the room (`agents.participants`).
+  const a = room.agents ?? {};
+  const list = Array.isArray(a.dispatches) ? a.dispatches : [];
+  const inRoom = Array.isArray(a.participants) ? a.participants : [];
   if (list.length === 0) return el('td', { class: 'muted' }, '');
   return el(
     'td',
@@ -102,14 +105,22 @@ function agents(room) {
     el(
       'ul',
       {},
-      list.map((a) =>
-        el(
+      list.map((d) => {
+        const jobs = Array.isArray(d.jobs) ? d.jobs : [];
+        const joined = inRoom.some(
+          (p) =>
+            (p.agentName && p.agentName === d.agentName) ||
+            jobs.some((j) => j.id === p.jobId || (j.participant && j.participant === p.identity)),
+        );
+        const state = joined ? 'in room' : (jobs[jobs.length - 1]?.status ?? 'dispatched');
+        return el(
           'li',
           {},
-          el('span', { class: 'name' }, String(a.agentName ?? '')),
-          a.state ? ` ${a.state}` : '',
-        ),
-      ),
+          el('span', { class: 'name' }, String(d.agentName || '(automatic)')),
+          ` ${state}`,
+          d.owner ? '' : el('span', { class: 'reason' }, 'not this tool'),
+        );
+      }),
     ),
   );
 }

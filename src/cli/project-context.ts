@@ -4,6 +4,7 @@
  */
 import { Option, type Command } from 'commander';
 import { createLiveKitAdapter } from '../adapters/livekit/index.ts';
+import { holdAnswersOf } from '../adapters/livekit/hold-answers.ts';
 import type { LiveKitPort } from '../adapters/livekit/port.ts';
 import type { StateBackend } from '../adapters/state/backend.ts';
 import { openStateBackend, type StateConfig } from '../adapters/state/open-backend.ts';
@@ -88,7 +89,9 @@ export function connectLiveKit(
   ctx: CommandContext,
   project: Pick<Project, 'config' | 'target'>,
 ): LiveKitPort {
-  return createLiveKitAdapter(connectionOf(ctx, project));
+  const port = createLiveKitAdapter(connectionOf(ctx, project));
+  // Crash-safety tests only: hang the answers of one method (see hold-answers.ts).
+  return holdAnswersOf(port, ctx.io.env['LKG_TEST_HOLD_ANSWERS_OF']);
 }
 
 export function stateConfigFor(

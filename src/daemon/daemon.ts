@@ -17,7 +17,7 @@ import type { DaemonOptions, RunningDaemon } from './daemon-options.ts';
 import { DASHBOARD_TOKEN_ENV } from './dashboard/access.ts';
 import { createDashboard } from './dashboard/dashboard.ts';
 import { observeStatusStore } from './dashboard/observed-status.ts';
-import { createEgressPolicyIndex } from './egress-policies.ts';
+import { createStatusFolds } from './status-folds.ts';
 import {
   DEFAULT_LEASE_STALL_MS,
   DEFAULT_WORK_STALL_MS,
@@ -111,14 +111,15 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     warn: (fields, message) => log.warn(fields, message),
   });
   notify = notifier.notify;
-  const egressPolicies = createEgressPolicyIndex();
+  // The kinds' status folds, shared by webhook intake and the reconciler (they remember between).
+  const folds = createStatusFolds();
 
   const fold = createWebhookFold({
     seen,
     status,
     now: o.now,
     enqueueRoom: (room) => term()?.enqueue(roomKey(room)),
-    egressPolicyOf: egressPolicies.policyOf,
+    folds,
     secretValues,
     notify,
     onFolded: () => (seenDirty = true),
@@ -194,7 +195,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     seen,
     metrics,
     origin,
-    egressPolicies,
+    folds,
     reports,
     onFullResync: (ok, message) => {
       reports.onFullResync(ok, message);

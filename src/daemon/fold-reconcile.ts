@@ -3,21 +3,20 @@
  * and `Ready` conditions (observedGeneration = the room spec's hash) and the last reconcile.
  */
 import {
-  appendEvent,
   applyObservation,
   condition,
   setCondition,
   type RoomStatus,
-  type StatusEvent,
 } from '../adapters/status/room-status.ts';
 import type { StatusStore } from '../adapters/status/status-store.ts';
 import type { ChangeOutcome } from '../app/apply-run.ts';
 import type { LiveParticipant, LiveRoom } from '../core/live.ts';
-import type { Plan, ResourceChange } from '../core/plan.ts';
+import type { Plan } from '../core/plan.ts';
 import { scrubText } from '../core/redact.ts';
-import { moderationEventOf } from '../kinds/moderation-rule/events.ts';
 import type { DesiredRoom } from '../kinds/room/desired.ts';
 import { isOpenAt } from '../kinds/room/schedule.ts';
+
+export { roomOfChange } from './status-folds.ts';
 
 export type ReconcileResult = 'success' | 'error' | 'held';
 
@@ -36,49 +35,6 @@ export interface RoomResult {
   now: Date;
   full: boolean;
   secretValues: readonly string[];
-}
-
-/**
- * The room whose status a change's outcome belongs to. A ModerationRule change is named after the
- * rule; its room is in the payload.
- */
-export function roomOfChange(change: ResourceChange): string {
-  // Recording changes too: named after the policy, the room in the payload.
-  if (change.kind === 'ModerationRule' || change.kind === 'RecordingPolicy') {
-    const room = change.payload['room'];
-    if (typeof room === 'string') return room;
-  }
-  return change.name;
-}
-
-/** A finished moderation action as a status event (undefined for other kinds). */
-function moderationStatusEvent(
-  o: ChangeOutcome,
-  at: Date,
-  secrets: readonly string[],
-): StatusEvent | undefined {
-  const note =
-    o.ok && 'note' in o.effect && typeof o.effect.note === 'string' ? o.effect.note : undefined;
-  const ev = moderationEventOf(
-    o.change,
-    o.ok ? { ok: true, note } : { ok: false, message: scrubText(errorMessage(o.error), secrets) },
-    at,
-  );
-  if (ev === undefined) return undefined;
-  return {
-    id: o.change.address,
-    event: 'moderation',
-    time: ev.time,
-    participant: ev.participant,
-    rule: ev.rule,
-    effect: ev.effect,
-    result: ev.result,
-    ...(ev.message === undefined ? {} : { message: ev.message }),
-  };
-}
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 export function foldRoomResult(store: StatusStore, r: RoomResult): ReconcileResult {
@@ -109,7 +65,9 @@ export function foldRoomResult(store: StatusStore, r: RoomResult): ReconcileResu
   let created: { sid: string | undefined } | undefined;
   let deleted = false;
   for (const o of outcomes) {
-    if (!o.ok) continue;
+    // The room's own changes say whether it was (re)created or deleted; other kinds' changes in
+    // the room (agents, recordings, moderation) fold their own sections through the registry.
+    if (!o.ok || o.change.kind !== 'Room') continue;
     if (o.change.action === 'create' || o.change.action === 'replace') {
       created = { sid: o.effect.own?.serverId };
     } else if (o.change.action === 'delete') deleted = true;
@@ -146,11 +104,6 @@ export function foldRoomResult(store: StatusStore, r: RoomResult): ReconcileResu
     const gen = r.desired?.specHash ?? '';
     setCondition(s, { ...synced(r, result, failed, held, actions), observedGeneration: gen }, now);
     setCondition(s, { ...ready(r, s.live), observedGeneration: gen }, now);
-    // Every moderation action (time, rule, participant, effect, result) lands in the events.
-    for (const o of outcomes) {
-      const ev = moderationStatusEvent(o, r.now, r.secretValues);
-      if (ev) appendEvent(s, ev, now);
-    }
   });
   return result;
 }

@@ -8,7 +8,7 @@ import type { DaemonMetrics } from '../adapters/metrics/registry.ts';
 import type { Lease, LeaseTiming } from '../adapters/state/lease.ts';
 import type { StatusStore } from '../adapters/status/status-store.ts';
 import type { DaemonOptions } from './daemon-options.ts';
-import type { EgressPolicyIndex } from './egress-policies.ts';
+import type { StatusFolds } from './status-folds.ts';
 import { DEFAULT_LEASE_RETRY_MS } from '../adapters/state/lease.ts';
 import { waitForLease } from './lease-wait.ts';
 import type { TokenBucket } from './rate-limit.ts';
@@ -25,7 +25,7 @@ export interface LeadershipDeps {
   seen: SeenIds;
   metrics: DaemonMetrics;
   origin: SpecOrigin;
-  egressPolicies: EgressPolicyIndex;
+  folds: StatusFolds;
   reports: SelfReports;
   /** After each full resync (its result reported, old statuses swept). */
   onFullResync: (ok: boolean, message?: string) => void;
@@ -95,7 +95,7 @@ export function runLeadership(d: LeadershipDeps): Leadership {
       specs: d.origin.specs,
       status,
       metrics: d.metrics,
-      egressPolicies: d.egressPolicies,
+      folds: d.folds,
       secretValues: d.origin.secretValues,
       notify: d.notify,
       running: d.running,

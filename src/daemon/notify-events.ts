@@ -3,36 +3,11 @@ import type { NotifyEvent } from '../adapters/notify/events.ts';
 import type { ChangeOutcome } from '../app/apply-run.ts';
 import type { LiveEgress } from '../core/live.ts';
 import type { Plan } from '../core/plan.ts';
+import { recordingEndedEvent } from '../kinds/recording-policy/notices.ts';
 import type { RecordingEvent } from '../kinds/recording-policy/settle.ts';
 import { roomOfChange } from './fold-reconcile.ts';
 
 const ENDED = new Set(['completed', 'failed', 'lost']);
-/** Egress end states that are a failure (as recording settling counts them). */
-const FAILED = new Set(['failed', 'aborted', 'limit_reached']);
-
-/**
- * `recordingEnded` for an egress of `policy` that has ended (from the egress_ended webhook or a
- * reconcile's observation), with its file results; undefined while it has not ended.
- */
-export function recordingEndedEvent(e: LiveEgress, policy: string): NotifyEvent | undefined {
-  const failed = FAILED.has(e.status);
-  if (!failed && e.status !== 'complete') return undefined;
-  const files = e.fileResults.map((f) => ({
-    location: f.location,
-    size: f.size,
-    durationMs: f.durationMs,
-  }));
-  return {
-    type: 'recordingEnded',
-    room: e.roomName,
-    policy,
-    egressId: e.egressId,
-    result: failed ? 'failed' : 'completed',
-    message: failed ? `egress ${e.status}${e.error ? `: ${e.error}` : ''}` : 'egress ended',
-    ...(files.length > 0 ? { files } : {}),
-  };
-}
-
 export function reconcileEvents(r: {
   plan: Plan;
   outcomes: readonly ChangeOutcome[];

@@ -11,27 +11,21 @@ import type { StatusStore } from '../adapters/status/status-store.ts';
 import type { DaemonMetrics } from '../adapters/metrics/registry.ts';
 import { applyPlan, type ChangeOutcome } from '../app/apply-run.ts';
 import { observe, planFrom, recount, type Observed } from '../app/plan-run.ts';
-import type { RecordingEvent } from '../kinds/recording-policy/settle.ts';
 import type { Secrets } from '../spec/secrets.ts';
-import type { LoadedSpec } from '../spec/types.ts';
 import type { StateDocument } from '../core/inventory.ts';
 import type { LiveParticipant, LiveRoom } from '../core/live.ts';
 import { scrubText } from '../core/redact.ts';
 import { checkSafety } from '../core/safety.ts';
-import { recordingPoliciesOf } from '../kinds/recording-policy/plan-hook.ts';
-import { recordingOptionsFromEnv } from '../kinds/recording-policy/options.ts';
-import { recordingWakeTimes } from '../kinds/recording-policy/wake.ts';
-import type { EgressPolicyIndex } from './egress-policies.ts';
-import { foldRecordingResults, ownedEgressCount } from './fold-recording.ts';
 import type { Gate } from './gate.ts';
 import type { SharedStateLock } from './shared-state-lock.ts';
 import type { SpecStore } from './spec-store.ts';
 import type { Notify } from '../adapters/notify/events.ts';
 import { reconcileEvents } from './notify-events.ts';
-import { foldRoomResult, roomOfChange, type ReconcileResult } from './fold-reconcile.ts';
+import { foldRoomResult, type ReconcileResult } from './fold-reconcile.ts';
 import { reassertDeclaredRooms } from './reassert-rooms.ts';
 import { createStateLossWatch } from './state-loss-watch.ts';
 import { needsWrite } from './needs-write.ts';
+import { roomOfChange, type StatusFolds } from './status-folds.ts';
 
 export const FULL_RESYNC_KEY = '*';
 
@@ -62,8 +56,8 @@ export interface ReconcilerDeps {
   /** ListParticipants calls per full resync at most (occupied declared rooms). */
   maxParticipantLists?: number;
   onFullResync?: (ok: boolean, message?: string) => void;
-  /** Which policy each egress belongs to (shared with webhook intake). */
-  egressPolicies?: EgressPolicyIndex;
+  /** The kinds' status folds (shared with webhook intake: they remember between the two). */
+  folds: StatusFolds;
   /** Reconcile `key` again at `atMs` (recording retries and pending starts wait on no event). */
   requeueAt?: (key: string, atMs: number) => void;
   /** Full resyncs re-home declared rooms whose LiveKit node died (see reassert-rooms.ts). */
@@ -139,7 +133,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       observed = counted;
       planned = planWith(observed);
     }
-    const { plan, state: settled, recordingEvents = [] } = planned;
+    const { plan, state: settled } = planned;
     const safety = checkSafety(plan, {
       maxDeletes: deps.maxDeletes,
       force: false,
@@ -202,55 +196,29 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       else if (result === 'held' && overall === 'success') overall = 'held';
     }
     if (refused !== undefined && overall === 'success') overall = 'held';
-    foldRecording(scope, observed.egress, recordingEvents, outcomes, settled, snap.specs, time);
+    deps.folds.foldReconcile({
+      status: deps.status,
+      metrics: deps.metrics,
+      log: deps.log,
+      scope,
+      specs: snap.specs,
+      observed,
+      participants,
+      settled,
+      extras: planned,
+      outcomes,
+      now: time,
+      env: deps.secrets.env,
+      secretValues: deps.secretValues(),
+      requeueAt: (room, at) => deps.requeueAt?.(roomKey(room), at),
+    });
+    const recordingEvents = planned.recordingEvents ?? [];
     const endedEgress = observed.egress?.ended;
     for (const e of reconcileEvents({ plan, outcomes, refused, recordingEvents, endedEgress }))
       deps.notify?.(e);
     const failed = outcomes.filter((o) => !o.ok).length + unasserted;
     if (failed > 0) throw new ReconcileFailed(`${failed} change(s) failed`);
     return overall;
-  }
-
-  function foldRecording(
-    scope: ReadonlySet<string> | undefined,
-    observation: Observed['egress'],
-    events: RecordingEvent[],
-    outcomes: ChangeOutcome[],
-    settled: StateDocument,
-    specs: readonly LoadedSpec[],
-    now: Date,
-  ): void {
-    if (observation === undefined && events.length === 0) return;
-    const index = deps.egressPolicies;
-    index?.update(settled, recordingPoliciesOf(specs));
-    for (const o of outcomes) {
-      if (o.ok && o.change.kind === 'RecordingPolicy' && o.effect.own?.serverId) {
-        index?.remember(o.effect.own.serverId, o.change.name);
-      }
-    }
-    foldRecordingResults(deps.status, deps.metrics, {
-      scope,
-      observation,
-      events,
-      outcomes,
-      state: settled,
-      policyOf: index?.policyOf ?? (() => undefined),
-      secrets: deps.secretValues(),
-      now,
-    });
-    deps.metrics.egressActive.set(ownedEgressCount(settled, outcomes));
-    const wakes = recordingWakeTimes(
-      settled,
-      now,
-      recordingOptionsFromEnv(deps.secrets.env),
-      scope,
-    );
-    for (const [room, at] of wakes) deps.requeueAt?.(roomKey(room), at);
-    for (const e of events) {
-      const fields = { policy: e.policy, room: e.room, egressId: e.egressId, kind: e.kind };
-      if (e.kind === 'completed' || e.kind === 'adopted') deps.log.info(fields, e.message);
-      else deps.log.warn(fields, scrubText(e.message, deps.secretValues()));
-    }
   }
 
   return {

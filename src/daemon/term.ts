@@ -16,7 +16,7 @@ import type { StatusStore } from '../adapters/status/status-store.ts';
 import { createWorkQueue, type WorkQueue } from '../engine/work-queue.ts';
 import type { Secrets } from '../spec/secrets.ts';
 import type { DaemonOptions } from './daemon-options.ts';
-import type { EgressPolicyIndex } from './egress-policies.ts';
+import type { StatusFolds } from './status-folds.ts';
 import { createGate } from './gate.ts';
 import { limitedPort, type TokenBucket } from './rate-limit.ts';
 import { createReconciler, roomKey } from './reconciler.ts';
@@ -38,7 +38,7 @@ export interface TermOptions {
   status: StatusStore;
   metrics: DaemonMetrics;
   log: Logger;
-  egressPolicies: EgressPolicyIndex;
+  folds: StatusFolds;
   secretValues: () => readonly string[];
   secrets: Secrets;
   notify: Notify;
@@ -145,7 +145,7 @@ export function startTerm(t: TermOptions): Term {
     secretValues: t.secretValues,
     secrets: t.secrets,
     notify: t.notify,
-    egressPolicies: t.egressPolicies,
+    folds: t.folds,
     requeueAt: wakeups.requeueAt,
     onFullResync: t.onFullResync,
   });

@@ -4,24 +4,22 @@
  * backend the leader folds what it reads from the stream (stream-folding.ts).
  */
 import type { WebhookEventData } from '../adapters/livekit/index.ts';
-import { foldEgress } from '../adapters/status/recording-status.ts';
 import { foldEvent } from '../adapters/status/room-status.ts';
 import type { StatusStore } from '../adapters/status/status-store.ts';
-import type { LiveEgress } from '../core/live.ts';
 import type { Notify } from '../adapters/notify/events.ts';
-import { recordingEndedEvent } from './notify-events.ts';
 import type { SeenIds } from './seen-ids.ts';
+import type { StatusFolds } from './status-folds.ts';
 
 export interface WebhookFoldDeps {
   seen: SeenIds;
   status: StatusStore;
   now: () => Date;
   enqueueRoom: (room: string) => void;
-  /** The policy an egress belongs to (egress_* events fold its results under that name). */
-  egressPolicyOf?: (e: LiveEgress) => string | undefined;
-  /** Values scrubbed from egress errors and locations. */
+  /** The kinds' folds of an event into their sections of the room's status (egress results, agents). */
+  folds?: StatusFolds;
+  /** Values scrubbed from what the kinds fold (egress errors and locations, ...). */
   secretValues?: () => readonly string[];
-  /** An ended recording of a policy goes to the notification sinks at once, with its files. */
+  /** The kinds' notices of an event (an ended recording of a policy) go to the sinks at once. */
   notify?: Notify;
   /** Called after each fold (the daemon persists seen ids lazily). */
   onFolded?: () => void;
@@ -45,16 +43,13 @@ export function createWebhookFold(deps: WebhookFoldDeps) {
     const room = eventRoom(ev);
     if (room !== undefined) {
       const now = deps.now().toISOString();
-      const egress = ev.egress;
-      const policy = egress ? deps.egressPolicyOf?.(egress) : undefined;
+      const secretValues = deps.secretValues?.() ?? [];
       deps.status.update(room, (s) => {
         foldEvent(s, ev, now);
-        if (egress) foldEgress(s, egress, policy, deps.secretValues?.() ?? []);
+        deps.folds?.foldEvent(s, ev, { now, secretValues });
       });
-      if (egress && policy !== undefined && ev.event === 'egress_ended') {
-        const ended = recordingEndedEvent(egress, policy);
-        if (ended) deps.notify?.(ended);
-      }
+      // What the kinds notify at once (an ended recording of a policy, with its files).
+      for (const notice of deps.folds?.notices(ev) ?? []) deps.notify?.(notice);
       deps.enqueueRoom(room);
     }
     deps.onFolded?.();

@@ -7,9 +7,14 @@
  * `observe`, so adding a kind touches its folder and one registry line.
  */
 import type { LiveKitPort } from '../adapters/livekit/port.ts';
+import type { WebhookEventData } from '../adapters/livekit/webhook.ts';
+import type { DaemonMetrics } from '../adapters/metrics/registry.ts';
+import type { NotifyEvent } from '../adapters/notify/events.ts';
+import type { RoomStatus } from '../adapters/status/room-status.ts';
+import type { StatusStore } from '../adapters/status/status-store.ts';
 import type { BoundKind } from '../core/kind-planner.ts';
 import type { ModeratedSession, PendingOperation, StateDocument } from '../core/inventory.ts';
-import type { LiveRoom } from '../core/live.ts';
+import type { LiveParticipant, LiveRoom } from '../core/live.ts';
 import type { Plan, ResourceChange } from '../core/plan.ts';
 import type { Env, Secrets } from '../spec/secrets.ts';
 import type { LoadedSpec } from '../spec/types.ts';
@@ -86,6 +91,59 @@ export interface ExecuteContext {
   secrets: Secrets;
 }
 
+/** One change's result in apply (the shape `applyPlan` reports). */
+export type KindOutcome =
+  | { ok: true; change: ResourceChange; effect: StateEffect }
+  | { ok: false; change: ResourceChange; error: unknown };
+
+/** What the daemon hands a kind's status fold after a reconcile. */
+export interface ReconcileFoldInput {
+  status: StatusStore;
+  metrics: DaemonMetrics;
+  log: { info(fields: object, msg: string): void; warn(fields: object, msg: string): void };
+  /** The rooms the reconcile covered (undefined: a full resync). */
+  scope: ReadonlySet<string> | undefined;
+  specs: readonly LoadedSpec[];
+  observed: Observed;
+  /** Participants listed after apply (full resyncs, occupied declared rooms). */
+  participants: ReadonlyMap<string, readonly LiveParticipant[]>;
+  settled: StateDocument;
+  extras: PlanExtras;
+  outcomes: readonly KindOutcome[];
+  now: Date;
+  env: Env;
+  /** Values scrubbed from every message that lands in a status. */
+  secretValues: readonly string[];
+  /** Reconcile `room` again at `atMs` (a retry or a pending answer waits on no event). */
+  requeueAt: (room: string, atMs: number) => void;
+}
+
+/**
+ * A kind's part of the status files, made once per daemon (a fold may keep memory between
+ * reconciles and webhooks, e.g. which policy each egress belongs to). The room's own facts
+ * (live, participants, conditions, last reconcile) are folded by the daemon first.
+ */
+export interface KindStatusFolds {
+  /** One webhook event, into the status of the room it names. */
+  foldEvent?: (
+    s: RoomStatus,
+    ev: WebhookEventData,
+    ctx: { now: string; secretValues: readonly string[] },
+  ) => void;
+  /** What one reconcile observed, settled and did, into the room statuses. */
+  foldReconcile?: (input: ReconcileFoldInput) => void;
+  /** Notifications an event makes at once (an ended recording); none: undefined or []. */
+  notices?: (ev: WebhookEventData) => NotifyEvent[];
+}
+
+/** How `livekit-gitops status` shows a kind's section of a room's status. Pure. */
+export interface KindStatusView {
+  /** A column of the rooms table. */
+  column?: { head: string; cell: (s: RoomStatus) => string };
+  /** Lines of the one-room detail view (indented by two spaces). */
+  lines?: (s: RoomStatus) => string[];
+}
+
 export interface KindModule {
   /** The spec kind, e.g. `Room`. */
   readonly kind: string;
@@ -98,6 +156,15 @@ export interface KindModule {
   readonly applyAfter?: readonly string[];
   /** The user's page for the kind (repository path), e.g. `docs/recording.md`. */
   readonly docs: string;
+  /**
+   * The room whose status a change belongs to, for kinds whose changes are named after a policy or
+   * rule (the room is in the payload); undefined: the change's name is the room.
+   */
+  readonly roomOf?: (change: ResourceChange) => string | undefined;
+  /** The kind's status folds (see KindStatusFolds), made once per daemon. */
+  readonly status?: () => KindStatusFolds;
+  /** Its section in `livekit-gitops status`. */
+  readonly statusView?: KindStatusView;
   /** Set for a kind `import` cannot read back from LiveKit: why. */
   readonly notImportable?: string;
   /** Set for a kind nothing of which lives in LiveKit: why it has no observe/plan/execute. */
@@ -137,4 +204,10 @@ export interface KindModule {
     change: ResourceChange,
     startedAt: string,
   ) => PendingOperation | undefined;
+}
+
+/** `roomOf` for kinds whose changes carry their room in the payload. */
+export function roomInPayload(payload: ResourceChange['payload']): string | undefined {
+  const room = payload['room'];
+  return typeof room === 'string' ? room : undefined;
 }

@@ -16,6 +16,7 @@ export interface DaemonMetrics {
   egressLost: Counter<'policy'>;
   egressStartFailures: Counter<'policy' | 'reason'>;
   egressActive: Gauge;
+  agentDispatches: Counter<'result' | 'source'>;
   /** Prometheus text exposition. */
   render(): Promise<string>;
   contentType: string;
@@ -91,8 +92,15 @@ export function createDaemonMetrics(opts: MetricsOptions): DaemonMetrics {
     help: 'Egresses the recording policies own now (lost ones excluded).',
     registers,
   });
+  const agentDispatches = new Counter({
+    name: 'livekit_gitops_agent_dispatches_total',
+    help: 'Agent dispatch results (created, replaced, deleted, failed, unanswered; adopted and lost found while settling), by source (Room, AgentPolicy, settle).',
+    labelNames: ['result', 'source'] as const,
+    registers,
+  });
   return {
     registry,
+    agentDispatches,
     reconcileTotal,
     reconcileDuration,
     workqueueDepth,

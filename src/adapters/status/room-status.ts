@@ -54,7 +54,15 @@ export interface LastReconcile {
   message?: string;
 }
 
-export interface RoomStatus {
+/**
+ * The kinds' own sections of a room's status (agent dispatches, ...): each kind declares its
+ * member from its folder (`declare module '.../room-status.ts' { interface RoomStatusSections
+ * { ... } }`) and folds it through the registry, so this file names no kind.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by the kinds
+export interface RoomStatusSections {}
+
+export interface RoomStatus extends RoomStatusSections {
   apiVersion: 'livekit-gitops/v1';
   kind: 'RoomStatus';
   room: string;

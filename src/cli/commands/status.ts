@@ -3,6 +3,7 @@ import { createLiveKitAdapter } from '../../adapters/livekit/index.ts';
 import type { RoomStatus } from '../../adapters/status/room-status.ts';
 import type { DaemonStatus } from '../../adapters/status/daemon-status.ts';
 import { liveKitConnectionFromEnv } from '../../app/connection.ts';
+import { KIND_MODULES } from '../../kinds/index.ts';
 import type { LiveRoom } from '../../core/live.ts';
 import { UsageError } from '../../core/errors.ts';
 import type { TargetConfig } from '../../spec/config-schema.ts';
@@ -175,6 +176,8 @@ function renderTable(
   daemon: DaemonStatus | undefined,
   liveError: string | undefined,
 ): string {
+  // The kinds' own columns (agents, ...) come from the registry, before the last event.
+  const columns = KIND_MODULES.flatMap((m) => (m.statusView?.column ? [m.statusView.column] : []));
   const head = [
     'ROOM',
     'SID',
@@ -183,6 +186,7 @@ function renderTable(
     'PUBLISHERS',
     'SYNCED',
     'READY',
+    ...columns.map((c) => c.head),
     'LAST EVENT',
   ];
   const body = rows.map((r) => [
@@ -193,6 +197,7 @@ function renderTable(
     String(r.publishers),
     r.synced,
     r.ready,
+    ...columns.map((c) => (r.file ? c.cell(r.file) : '-')),
     r.lastEvent,
   ]);
   const widths = head.map((h, i) =>
@@ -242,6 +247,7 @@ function renderRoom(r: StatusRow): string {
           `    ${p.identity}${p.name ? ` (${p.name})` : ''} ${p.kind}${p.publisher ? ' publisher' : ''} joined ${p.joinedAt}`,
         );
     }
+    for (const m of KIND_MODULES) out.push(...(m.statusView?.lines?.(f) ?? []));
     if (f.lastReconcile)
       out.push(
         `  last reconcile: ${f.lastReconcile.result} at ${f.lastReconcile.time}${f.lastReconcile.actions.length ? ` (${f.lastReconcile.actions.join(', ')})` : ''}`,

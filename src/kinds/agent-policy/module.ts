@@ -5,13 +5,15 @@
  * pending marker with what identifies the dispatch (room session, agent name, metadata).
  */
 import { LiveKitError } from '../../core/errors.ts';
-import type { KindModule, PlanStepInput } from '../kind.ts';
+import { roomInPayload, type KindModule, type PlanStepInput } from '../kind.ts';
 import { executeAgentChange } from './apply.ts';
 import { AGENT_KIND } from './desired.ts';
 import { agentPoliciesOf } from './from-spec.ts';
 import { observeAgents, type AgentObservation } from './observe.ts';
 import { bindAgents } from './planner.ts';
 import { settleAgentDispatches, type AgentEvent } from './settle.ts';
+import { agentStatusFolds } from './status.ts';
+import { agentStatusView } from './status-view.ts';
 import { wantedDispatches, type WantedDispatch } from './wanted.ts';
 
 declare module '../kind.ts' {
@@ -70,6 +72,10 @@ export const agentPolicyModule: KindModule = {
   docs: 'docs/agents.md',
   // Room changes first: agents of a room the tool creates go with CreateRoom.
   dependsOn: ['Room'],
+  // Named after the Room or policy that asks for the agent; the room is in the payload.
+  roomOf: (change) => roomInPayload(change.payload),
+  status: agentStatusFolds,
+  statusView: agentStatusView,
   observesAfterOthers: true,
   notImportable:
     "a policy decides where an agent goes; import writes a live room's explicit dispatches into that Room's agents",

@@ -3,12 +3,13 @@
  * are listed; settled `onJoin` bookkeeping and one `moderate` change per participant to act on.
  */
 import type { LiveParticipant } from '../../core/live.ts';
-import type { KindModule, PlanStepInput } from '../kind.ts';
+import { roomInPayload, type KindModule, type PlanStepInput } from '../kind.ts';
 import { executeModerationChange } from './apply.ts';
 import { moderationSpecsOf } from './from-spec.ts';
 import { observeParticipants } from './observe.ts';
 import { bindModeration, MODERATION_KIND, selectedRooms } from './planner.ts';
 import { settleModeration } from './settle.ts';
+import { moderationStatusFolds } from './status.ts';
 
 declare module '../kind.ts' {
   interface Observed {
@@ -27,6 +28,9 @@ export const moderationModule: KindModule = {
   docs: 'docs/moderation.md',
   notImportable: 'a rule is policy over participants; LiveKit holds no object to read it back from',
   dependsOn: ['Room'],
+  // Named after the policy or rule; the room is in the payload.
+  roomOf: (change) => roomInPayload(change.payload),
+  status: moderationStatusFolds,
   observesAfterOthers: true,
   async observe({ port, specs }, sofar) {
     if (specs === undefined) return undefined;

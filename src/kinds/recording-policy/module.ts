@@ -3,7 +3,7 @@
  * recording; settling adopts, fails or forgets egresses (the events go to status and logs), and
  * `start` changes get a pending marker with the request's fingerprint.
  */
-import type { Env, KindModule, PlanStepInput } from '../kind.ts';
+import { roomInPayload, type Env, type KindModule, type PlanStepInput } from '../kind.ts';
 import { executeRecording, recordRecordingFailure } from './apply.ts';
 import { RECORDING_KIND } from './desired.ts';
 import { recordingOptionsFromEnv } from './options.ts';
@@ -14,6 +14,7 @@ import {
   type RecordingEvent,
   type RecordingObservation,
 } from './settle.ts';
+import { recordingStatusFolds } from './status-fold.ts';
 
 declare module '../kind.ts' {
   interface Observed {
@@ -43,6 +44,9 @@ export const recordingModule: KindModule = {
   notImportable:
     'a policy decides when egress runs; a running egress does not say which policy wanted it',
   dependsOn: ['Room'],
+  // Named after the policy or rule; the room is in the payload.
+  roomOf: (change) => roomInPayload(change.payload),
+  status: recordingStatusFolds,
   async observe({ port, scope, specs, state, now, env }) {
     const options = recordingOptionsFromEnv(env);
     const egress = await observeRecordingFor(port, { scope, specs, state, now, options });

@@ -9,7 +9,10 @@ import type { StateLock } from '../../../src/adapters/state/backend.ts';
 import { openStateBackend } from '../../../src/adapters/state/open-backend.ts';
 import { assemblePlan } from '../../../src/core/plan-assembly.ts';
 import type { Plan } from '../../../src/core/plan.ts';
+import { createDaemonMetrics } from '../../../src/adapters/metrics/registry.ts';
+import { emptyState } from '../../../src/core/inventory.ts';
 import { foldRoomResult, roomOfChange } from '../../../src/daemon/fold-reconcile.ts';
+import { createStatusFolds } from '../../../src/daemon/status-folds.ts';
 import { bindModeration } from '../../../src/kinds/moderation-rule/planner.ts';
 import { createFakeLiveKit, type FakeLiveKit } from '../../fakes/fake-livekit.ts';
 import { aRule, aState } from './builders.ts';
@@ -64,6 +67,7 @@ async function store(): Promise<StatusStore> {
   return createStatusStore({ dir, now: () => at.toISOString() });
 }
 
+/** What the daemon does after a reconcile: the room's own facts, then the kinds' folds. */
 function fold(s: StatusStore, plan: Plan, outcomes: ChangeOutcome[]): void {
   foldRoomResult(s, {
     name: 'town-hall',
@@ -72,6 +76,22 @@ function fold(s: StatusStore, plan: Plan, outcomes: ChangeOutcome[]): void {
     now: at,
     full: false,
     secretValues: ['s3cr3t'],
+  });
+  createStatusFolds().foldReconcile({
+    status: s,
+    metrics: createDaemonMetrics({ queueDepth: () => 0, defaults: false }),
+    log: { info: () => undefined, warn: () => undefined },
+    scope: new Set(['town-hall']),
+    specs: [],
+    observed: { rooms: [] },
+    participants: new Map(),
+    settled: emptyState('test'),
+    extras: {},
+    outcomes,
+    now: at,
+    env: {},
+    secretValues: ['s3cr3t'],
+    requeueAt: () => undefined,
   });
 }
 

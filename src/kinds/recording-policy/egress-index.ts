@@ -2,13 +2,10 @@
  * The daemon's memory of which policy each egress belongs to, refreshed by every reconcile (the
  * state it read and the starts it made), so that webhook intake can name the policy at once.
  */
-import type { StateDocument } from '../core/inventory.ts';
-import type { LiveEgress } from '../core/live.ts';
-import type { DesiredRecordingPolicy } from '../kinds/recording-policy/desired.ts';
-import {
-  egressPolicyResolver,
-  type EgressPolicyOf,
-} from '../kinds/recording-policy/egress-owner.ts';
+import type { StateDocument } from '../../core/inventory.ts';
+import type { LiveEgress } from '../../core/live.ts';
+import type { DesiredRecordingPolicy } from './desired.ts';
+import { egressPolicyResolver, type EgressPolicyOf } from './egress-owner.ts';
 
 export interface EgressPolicyIndex {
   update(state: StateDocument, policies: readonly DesiredRecordingPolicy[]): void;

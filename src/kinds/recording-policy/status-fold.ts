@@ -3,27 +3,34 @@
  * it observed (results, ended, lost), the settle reports (adopted, unanswered, failed, lost,
  * completed) and the starts that failed.
  */
-import type { DaemonMetrics } from '../adapters/metrics/registry.ts';
+import type { DaemonMetrics } from '../../adapters/metrics/registry.ts';
 import {
+  foldEgress,
   foldRecordingEvent,
   syncObservedEgress,
   type RecordingStatusEventKind,
-} from '../adapters/status/recording-status.ts';
-import type { StatusStore } from '../adapters/status/status-store.ts';
-import type { ChangeOutcome } from '../app/apply-run.ts';
-import { LiveKitError } from '../core/errors.ts';
-import type { StateDocument } from '../core/inventory.ts';
-import type { LiveEgress } from '../core/live.ts';
-import { RECORDING_KIND } from '../kinds/recording-policy/desired.ts';
-import type { EgressPolicyOf } from '../kinds/recording-policy/egress-owner.ts';
-import type { RecordingEvent, RecordingObservation } from '../kinds/recording-policy/settle.ts';
+} from '../../adapters/status/recording-status.ts';
+import type { StatusStore } from '../../adapters/status/status-store.ts';
+import { LiveKitError } from '../../core/errors.ts';
+import type { StateDocument } from '../../core/inventory.ts';
+import type { LiveEgress } from '../../core/live.ts';
+import { scrubText } from '../../core/redact.ts';
+import type { KindOutcome, KindStatusFolds, ReconcileFoldInput } from '../kind.ts';
+import { RECORDING_KIND } from './desired.ts';
+import { createEgressPolicyIndex } from './egress-index.ts';
+import { recordingEndedEvent } from './notices.ts';
+import type { EgressPolicyOf } from './egress-owner.ts';
+import { recordingOptionsFromEnv } from './options.ts';
+import { recordingPoliciesOf } from './plan-hook.ts';
+import type { RecordingEvent, RecordingObservation } from './settle.ts';
+import { recordingWakeTimes } from './wake.ts';
 
 export interface RecordingFoldInput {
   /** The rooms the observation covers (undefined: all). */
   scope: ReadonlySet<string> | undefined;
   observation: RecordingObservation | undefined;
   events: readonly RecordingEvent[];
-  outcomes: readonly ChangeOutcome[];
+  outcomes: readonly KindOutcome[];
   /** The settled state: its lost ids stay marked while the server lists them. */
   state: StateDocument;
   policyOf: EgressPolicyOf;
@@ -53,7 +60,7 @@ function unanswered(err: unknown): boolean {
   );
 }
 
-export function foldRecordingResults(
+function foldRecordingResults(
   store: StatusStore,
   metrics: RecordingMetrics,
   input: RecordingFoldInput,
@@ -108,7 +115,7 @@ export function foldRecordingResults(
 }
 
 /** Egresses the tool owns after a reconcile: the settled state plus the apply's effects. */
-export function ownedEgressCount(state: StateDocument, outcomes: readonly ChangeOutcome[]): number {
+export function ownedEgressCount(state: StateDocument, outcomes: readonly KindOutcome[]): number {
   const owned = new Set(
     Object.entries(state.owned)
       .filter(([, o]) => o.kind === RECORDING_KIND && o.serverId)
@@ -120,4 +127,55 @@ export function ownedEgressCount(state: StateDocument, outcomes: readonly Change
     if (o.effect.disown !== undefined) owned.delete(o.effect.disown);
   }
   return owned.size;
+}
+
+/**
+ * Recording's part of the status files: `egress_*` webhooks and every reconcile's egress,
+ * reports and failed starts in the room's `recordings`; the owned-egress gauge; the wake-ups of
+ * retries and pending starts. Its memory: which policy each egress belongs to.
+ */
+export function recordingStatusFolds(): KindStatusFolds {
+  const index = createEgressPolicyIndex();
+  return {
+    foldEvent(s, ev, { secretValues }) {
+      if (ev.egress) foldEgress(s, ev.egress, index.policyOf(ev.egress), secretValues);
+    },
+    notices(ev) {
+      const policy = ev.egress ? index.policyOf(ev.egress) : undefined;
+      if (!ev.egress || policy === undefined || ev.event !== 'egress_ended') return [];
+      const ended = recordingEndedEvent(ev.egress, policy);
+      return ended ? [ended] : [];
+    },
+    foldReconcile(i: ReconcileFoldInput) {
+      const events = i.extras.recordingEvents ?? [];
+      const observation = i.observed.egress;
+      if (observation === undefined && events.length === 0) return;
+      index.update(i.settled, recordingPoliciesOf(i.specs));
+      for (const o of i.outcomes) {
+        if (o.ok && o.change.kind === RECORDING_KIND && o.effect.own?.serverId) {
+          index.remember(o.effect.own.serverId, o.change.name);
+        }
+      }
+      foldRecordingResults(i.status, i.metrics, {
+        scope: i.scope,
+        observation,
+        events,
+        outcomes: i.outcomes,
+        state: i.settled,
+        policyOf: index.policyOf,
+        secrets: i.secretValues,
+        now: i.now,
+      });
+      i.metrics.egressActive.set(ownedEgressCount(i.settled, i.outcomes));
+      const options = recordingOptionsFromEnv(i.env);
+      for (const [room, at] of recordingWakeTimes(i.settled, i.now, options, i.scope)) {
+        i.requeueAt(room, at);
+      }
+      for (const e of events) {
+        const fields = { policy: e.policy, room: e.room, egressId: e.egressId, kind: e.kind };
+        if (e.kind === 'completed' || e.kind === 'adopted') i.log.info(fields, e.message);
+        else i.log.warn(fields, scrubText(e.message, i.secretValues));
+      }
+    },
+  };
 }
