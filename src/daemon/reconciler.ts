@@ -12,7 +12,6 @@ import type { DaemonMetrics } from '../adapters/metrics/registry.ts';
 import { applyPlan, type ChangeOutcome } from '../app/apply-run.ts';
 import { observe, planFrom, recount, type Observed } from '../app/plan-run.ts';
 import type { Secrets } from '../spec/secrets.ts';
-import type { StateDocument } from '../core/inventory.ts';
 import type { LiveParticipant, LiveRoom } from '../core/live.ts';
 import { scrubText } from '../core/redact.ts';
 import { checkSafety } from '../core/safety.ts';
