@@ -10,6 +10,7 @@ import { startRedis, type RedisInstance } from '../../harness/redis-server.ts';
 import { startReceiver } from '../../unit/notify/receiver.ts';
 import { startDaemonChild, waitFor, type DaemonChild } from './daemon-process.ts';
 import { daemonTestBed, stopDaemons } from './test-bed.ts';
+import { recordFigures } from '../faults/figures.ts';
 
 const { env, port, tag, deleteTaggedRooms } = daemonTestBed();
 const running: DaemonChild[] = [];
@@ -122,7 +123,9 @@ describe('daemon: fenced leadership lease', () => {
     );
     expect(lastWrite).toBeLessThanOrEqual(deadline);
 
+    const sidsBefore = new Map(live.map((r) => [r.name, r.sid]));
     redis.resume();
+    const resumedAt = Date.now();
     await waitFor(
       'leads again and converges',
       async () => (await fetch(`${d.base}/readyz`)).status === 200,
@@ -130,8 +133,22 @@ describe('daemon: fenced leadership lease', () => {
     );
     // Twice at least: a take answered just as Redis came back may lapse again before it renews.
     expect(logLines(d, 'leadership lease held; reconciling').length).toBeGreaterThanOrEqual(2);
+    const convergedMs = Date.now() - resumedAt;
     const after = await port.listRooms(names);
     expect(after.map((r) => r.name).sort()).toEqual([...names].sort());
+    // Rooms made before the pause were not made again (the same sid).
+    const replaced = after.filter(
+      (r) => sidsBefore.has(r.name) && sidsBefore.get(r.name) !== r.sid,
+    );
+    expect(replaced).toEqual([]);
+    await recordFigures('Redis paused past the lease, then back', {
+      lost: names.length - after.length,
+      duplicated: replaced.length,
+      convergedMs,
+      note:
+        `lease deadline ${deadline - pausedAt} ms after the pause, last server write ` +
+        `${deadline - lastWrite} ms before the deadline, loss logged ${lost.lostAt! - deadline} ms after it`,
+    });
     await waitFor('leadership notified', () => leadership().length >= 3, 10_000);
     expect(leadership().slice(0, 3)).toEqual(['acquired', 'lost', 'acquired']);
     const bodies = rx.received.map((r) => r.body).join('\n') + d.logs();

@@ -43,6 +43,8 @@ export async function startDaemonChild(
   server: Server,
   args: readonly string[] = [],
   extraEnv: Record<string, string> = {},
+  /** How long it may take to listen and answer /healthz (a loaded machine starts node slowly). */
+  startTimeoutMs = 15_000,
 ): Promise<DaemonChild> {
   // Port 0, not a port probed free beforehand: between a probe and the daemon's bind (a node
   // startup later) a parallel test or an outgoing connection can take it (EADDRINUSE).
@@ -64,19 +66,27 @@ export async function startDaemonChild(
   let port = 0;
   let probePort = 0;
   const split = args.includes('--metrics-listen');
-  await waitFor('daemon listening', () => {
-    if (child.exitCode !== null) throw new Error(`daemon exited early:\n${logs}`);
-    port = listeningPort(logs, 'listening') ?? 0;
-    probePort = split ? (listeningPort(logs, 'metrics listening') ?? 0) : port;
-    return port > 0 && probePort > 0;
-  });
+  await waitFor(
+    'daemon listening',
+    () => {
+      if (child.exitCode !== null) throw new Error(`daemon exited early:\n${logs}`);
+      port = listeningPort(logs, 'listening') ?? 0;
+      probePort = split ? (listeningPort(logs, 'metrics listening') ?? 0) : port;
+      return port > 0 && probePort > 0;
+    },
+    startTimeoutMs,
+  );
   const base = `http://127.0.0.1:${port}`;
   const probeBase = `http://127.0.0.1:${probePort}`;
-  await waitFor(`daemon on ${probePort} answers /healthz`, async () => {
-    if (child.exitCode !== null) throw new Error(`daemon exited early:\n${logs}`);
-    const res = await fetch(`${probeBase}/healthz`).catch(() => undefined);
-    return res?.status === 200;
-  });
+  await waitFor(
+    `daemon on ${probePort} answers /healthz`,
+    async () => {
+      if (child.exitCode !== null) throw new Error(`daemon exited early:\n${logs}`);
+      const res = await fetch(`${probeBase}/healthz`).catch(() => undefined);
+      return res?.status === 200;
+    },
+    startTimeoutMs,
+  );
   return {
     child,
     cwd: ws,
