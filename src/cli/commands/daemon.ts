@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { createLogger, type Logger } from '../../adapters/log/logger.ts';
-import { openStateBackend } from '../../adapters/state/open-backend.ts';
+import { openStateBackend, type StateConfig } from '../../adapters/state/open-backend.ts';
 import { DEFAULT_STREAM_MAX_BACKLOG } from '../../adapters/stream/event-stream.ts';
 import { openRedisConnection } from '../../adapters/stream/redis-client.ts';
 import { openRedisSharing } from '../../adapters/stream/redis-sharing.ts';
@@ -170,6 +170,7 @@ export function registerDaemon(program: Command, ctx: CommandContext): void {
     if (!webhookPath.startsWith('/')) throw new UsageError('--webhook-path must start with /');
     const connection = connectionOf(ctx, view);
     const stateConfig = stateConfigFor(config, flags, ctx.io.env, ctx.io.cwd);
+    const lease = leaseTiming(flags);
     const git = gitSourceSettings(flags, config, ctx.io);
     if (git && paths.length > 0) {
       throw new UsageError('spec paths and a git source exclude each other (use --git-path)');
@@ -239,7 +240,7 @@ export function registerDaemon(program: Command, ctx: CommandContext): void {
         flags.statusRetention ?? config.daemon.statusRetention,
         '--status-retention',
       ),
-      backend: openStateBackend(stateConfig, ctx.io.cwd),
+      backend: openStateBackend(daemonStateConfig(stateConfig, lease), ctx.io.cwd),
       port: connectLiveKit(ctx, view),
       creds: { apiKey: connection.apiKey, apiSecret: connection.apiSecret },
       secrets: boundarySecrets(ctx.io.env),
@@ -255,7 +256,7 @@ export function registerDaemon(program: Command, ctx: CommandContext): void {
         burst: whole(flags.rateBurst, 100, '--rate-burst'),
       },
       toolVersion: packageVersion(),
-      lease: leaseTiming(flags),
+      lease,
       ...(flags.leaseRetry !== undefined
         ? { leaseRetryMs: durationOf(flags.leaseRetry, '--lease-retry') }
         : {}),
@@ -331,6 +332,17 @@ function catchSignals(): SignalCatcher {
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
   return c;
+}
+
+/**
+ * A daemon SIGKILLed mid-reconcile leaves the Redis state lock behind; its successor must not wait
+ * longer for it than for the lease, so the daemon's Redis lock lives as long as the lease unless
+ * --lock-ttl says otherwise. (The file lock is judged stale by the taker's own setting, so a short
+ * one there could break a live CI apply's lock; there a gone holder frees it at once instead.)
+ */
+function daemonStateConfig(config: StateConfig, lease: LeaseTiming): StateConfig {
+  if (config.backend !== 'redis' || config.lockTtlMs !== undefined) return config;
+  return { ...config, lockTtlMs: lease.ttlMs };
 }
 
 /** TTL from --lease-ttl (or the hidden --lock-ttl tests shorten), the rest derived from it. */
