@@ -21,6 +21,8 @@ import { daemonTestBed, stopDaemons } from '../daemon/test-bed.ts';
 const { env, port, tag, deleteTaggedRooms } = daemonTestBed();
 const artifacts = fileURLToPath(new URL('../../../test-artifacts/', import.meta.url));
 const room = `dash-${tag}`;
+const agentRoom = `dash-agents-${tag}`;
+const agentName = `dash-agent-${tag}`;
 const markupRoom = `<img src=x onerror=alert(1)> ${tag}`;
 const token = `dash-token-${tag}`;
 const daemons: DaemonChild[] = [];
@@ -31,7 +33,11 @@ let page: Page;
 const problems: string[] = [];
 
 beforeAll(async () => {
-  const ws = await makeWorkspace({ 'rooms/dash.yaml': roomYaml(room, { maxParticipants: 9 }) });
+  const ws = await makeWorkspace({
+    'rooms/dash.yaml': roomYaml(room, { maxParticipants: 9 }),
+    // Dispatched with CreateRoom; no worker takes it, so it stays dispatched.
+    'rooms/agents.yaml': roomYaml(agentRoom, { agents: [{ agentName }] }),
+  });
   workspace = ws;
   daemon = await startDaemonChild(ws, env, ['--interval', '1h', '--metrics-listen', '127.0.0.1:0']);
   daemons.push(daemon);
@@ -136,6 +142,15 @@ describe('dashboard in a headless browser', () => {
       await lock.release();
     }
     await page.locator('#lock-holder', { hasText: 'free' }).waitFor({ timeout: 15_000 });
+    expect(problems).toEqual([]);
+  });
+
+  it("shows a room's agent dispatches in the Agents column", async () => {
+    // Columns: room, Synced, Ready, participants, recordings, agents, last reconcile.
+    const cell = row(agentRoom).locator('td').nth(5);
+    await cell.locator('.name', { hasText: agentName }).waitFor({ timeout: 15_000 });
+    expect(await cell.textContent()).toContain(`${agentName} dispatched`);
+    expect(await row(room).locator('td').nth(5).textContent()).toBe('');
     expect(problems).toEqual([]);
   });
 
