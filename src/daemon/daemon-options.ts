@@ -37,6 +37,8 @@ export interface DaemonOptions {
   /** Full resyncs re-home declared rooms whose LiveKit node died (a multi-node LiveKit). */
   reassertRooms?: boolean;
   maxDeletes: number;
+  /** `--force`: spec deletes past maxDeletes are made (and an empty spec set is acted on). */
+  force?: boolean;
   concurrency: number;
   workers: number;
   rate: { perSecond: number; burst: number };

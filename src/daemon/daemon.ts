@@ -30,6 +30,7 @@ import { roomKey } from './reconciler.ts';
 import { createSeenIds } from './seen-ids.ts';
 import { createSelfReports } from './self-reports.ts';
 import { openSpecOrigin } from './spec-origin.ts';
+import { createDeleteHoldReport } from './delete-budget.ts';
 import { createStatusRetention, DEFAULT_STATUS_RETENTION_MS } from './status-retention.ts';
 import type { Term } from './term.ts';
 import { runStreamFolding } from './stream-folding.ts';
@@ -77,6 +78,12 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
   // Filled from `_daemon.yaml` once the lease is held: a standby daemon writes no status at all.
   const seen = createSeenIds(10_000);
   const reports = createSelfReports({ metrics, status, log, now: o.now });
+  const deleteHolds = createDeleteHoldReport({
+    status,
+    registry: metrics.registry,
+    log,
+    now: o.now,
+  });
   const retention = createStatusRetention({
     status,
     registry: metrics.registry,
@@ -197,6 +204,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     origin,
     folds,
     reports,
+    deleteHolds,
     onFullResync: (ok, message) => {
       reports.onFullResync(ok, message);
       if (ok) retention.sweep();

@@ -13,6 +13,7 @@ import { DEFAULT_LEASE_RETRY_MS } from '../adapters/state/lease.ts';
 import { waitForLease } from './lease-wait.ts';
 import type { TokenBucket } from './rate-limit.ts';
 import type { SeenIds } from './seen-ids.ts';
+import type { DeleteHoldReport } from './delete-budget.ts';
 import type { SelfReports } from './self-reports.ts';
 import type { SpecOrigin } from './spec-origin.ts';
 import { defaultWriteGuardMs, startTerm, type Term } from './term.ts';
@@ -27,6 +28,8 @@ export interface LeadershipDeps {
   origin: SpecOrigin;
   folds: StatusFolds;
   reports: SelfReports;
+  /** Full resyncs' held deletes (kept across terms: one metric, one report). */
+  deleteHolds: DeleteHoldReport;
   /** After each full resync (its result reported, old statuses swept). */
   onFullResync: (ok: boolean, message?: string) => void;
   notify: Notify;
@@ -102,6 +105,7 @@ export function runLeadership(d: LeadershipDeps): Leadership {
       watch: d.origin.watch,
       writeGuardMs: o.writeGuardMs ?? defaultWriteGuardMs(d.timing),
       onFullResync: d.onFullResync,
+      deleteHolds: d.deleteHolds,
       stopping: d.stopping,
     });
     d.onTermStarted?.(held);

@@ -14,7 +14,7 @@ import { observe, planFrom, recount, type Observed } from '../app/plan-run.ts';
 import type { Secrets } from '../spec/secrets.ts';
 import type { LiveParticipant, LiveRoom } from '../core/live.ts';
 import { scrubText } from '../core/redact.ts';
-import { checkSafety } from '../core/safety.ts';
+import { guardDaemonPlan, type DeleteHoldReport } from './delete-budget.ts';
 import type { Gate } from './gate.ts';
 import type { SharedStateLock } from './shared-state-lock.ts';
 import type { SpecStore } from './spec-store.ts';
@@ -45,6 +45,12 @@ export interface ReconcilerDeps {
   now: () => Date;
   prune: boolean;
   maxDeletes: number;
+  /** `--force`: spec deletes past maxDeletes are made, an empty spec set is acted on. */
+  force?: boolean;
+  /** Full resyncs' held deletes into `_daemon.yaml`, the log and the metric. */
+  deleteHolds?: DeleteHoldReport;
+  /** A room-scoped plan held spec deletes back: a full resync counts them together. */
+  requestFull?: () => void;
   concurrency: number;
   toolVersion: string;
   secretValues: () => readonly string[];
@@ -133,20 +139,16 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       planned = planWith(observed);
     }
     const { plan, state: settled } = planned;
-    const safety = checkSafety(plan, {
-      maxDeletes: deps.maxDeletes,
-      force: false,
-      specCount: snap.specs.length,
-    });
+    const specCount = snap.specs.length;
+    const { refused, budget } = guardDaemonPlan(plan, { ...deps, scope, declared, specCount });
     let outcomes: ChangeOutcome[] = [];
-    let refused: string | undefined;
-    if (!safety.ok) {
-      refused = safety.reasons.join('; ');
-      deps.log.warn({ reasons: safety.reasons }, 'reconcile refused by a safety guard');
-    } else if (plan.changes.length > 0 || needsWrite(plan, state, settled)) {
+    if (
+      refused === undefined &&
+      (budget.plan.changes.length > 0 || needsWrite(plan, state, settled))
+    ) {
       const report = await deps.stateLock.run((lock) =>
         applyPlan({
-          plan,
+          plan: budget.plan,
           port: deps.port,
           lock,
           settled: { base: state, state: settled },
@@ -177,6 +179,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     const live = new Map(observed.rooms.map((r) => [r.name, r]));
     const desired = new Map(snap.rooms.map((r) => [r.name, r]));
     const time = deps.now();
+    const heldRooms = new Set(budget.held.map((c) => roomOfChange(c)));
     let overall: ReconcileResult = 'success';
     for (const name of names) {
       const result = foldRoomResult(deps.status, {
@@ -186,7 +189,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
         participants: participants.get(name),
         plan,
         outcomes: outcomes.filter((o) => roomOfChange(o.change) === name),
-        refused,
+        refused: refused ?? (heldRooms.has(name) ? budget.reason : undefined),
         now: time,
         full: scope === undefined,
         secretValues: deps.secretValues(),
@@ -213,7 +216,14 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     });
     const recordingEvents = planned.recordingEvents ?? [];
     const endedEgress = observed.egress?.ended;
-    for (const e of reconcileEvents({ plan, outcomes, refused, recordingEvents, endedEgress }))
+    const held = refused ?? (budget.deferred ? undefined : budget.reason);
+    for (const e of reconcileEvents({
+      plan,
+      outcomes,
+      refused: held,
+      recordingEvents,
+      endedEgress,
+    }))
       deps.notify?.(e);
     const failed = outcomes.filter((o) => !o.ok).length + unasserted;
     if (failed > 0) throw new ReconcileFailed(`${failed} change(s) failed`);

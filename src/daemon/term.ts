@@ -16,10 +16,11 @@ import type { StatusStore } from '../adapters/status/status-store.ts';
 import { createWorkQueue, type WorkQueue } from '../engine/work-queue.ts';
 import type { Secrets } from '../spec/secrets.ts';
 import type { DaemonOptions } from './daemon-options.ts';
+import type { DeleteHoldReport } from './delete-budget.ts';
 import type { StatusFolds } from './status-folds.ts';
 import { createGate } from './gate.ts';
 import { limitedPort, type TokenBucket } from './rate-limit.ts';
-import { createReconciler, roomKey } from './reconciler.ts';
+import { createReconciler, FULL_RESYNC_KEY, roomKey } from './reconciler.ts';
 import { createScheduleTimers } from './schedule-timers.ts';
 import { createSharedStateLock } from './shared-state-lock.ts';
 import { createSpecSources } from './spec-sources.ts';
@@ -57,6 +58,9 @@ export interface TermOptions {
   /** Full resyncs re-home declared rooms whose LiveKit node died (see reassert-rooms.ts). */
   reassertRooms?: boolean;
   maxDeletes: number;
+  /** `--force`: spec deletes past maxDeletes are made, an empty spec set is acted on. */
+  force?: boolean;
+  deleteHolds?: DeleteHoldReport;
   concurrency: number;
   workers: number;
   toolVersion: string;
@@ -140,6 +144,9 @@ export function startTerm(t: TermOptions): Term {
     prune: t.prune,
     reassertRooms: t.reassertRooms === true,
     maxDeletes: t.maxDeletes,
+    force: t.force ?? false,
+    ...(t.deleteHolds ? { deleteHolds: t.deleteHolds } : {}),
+    requestFull: () => enqueue(FULL_RESYNC_KEY),
     concurrency: t.concurrency,
     toolVersion: t.toolVersion,
     secretValues: t.secretValues,

@@ -34,6 +34,16 @@ export interface DaemonStatus {
   lastFullResync: { time: string; result: 'success' | 'error'; message?: string } | null;
   /** Webhook ids already folded (newest last, bounded), so a restart does not fold them twice. */
   seenEventIds: string[];
+  /** Spec deletes a full resync held back over maxDeletes (src/daemon/delete-budget.ts). */
+  deletesHeld?: {
+    count: number;
+    maxDeletes: number;
+    reason: string;
+    /** When the hold began (kept while it lasts). */
+    since: string;
+    /** The first addresses held, sorted. */
+    addresses: string[];
+  };
   /** With a git source: the fetched, applied and refused commits. */
   git?: GitSourceStatus;
   /** The lineage of the state last reconciled: a different one later means the state was lost. */

@@ -41,6 +41,7 @@ interface DaemonFlags extends ProjectFlags, GitFlags {
   webhookPath?: string;
   lockTimeout?: string;
   prune?: boolean;
+  force?: boolean;
   reassertRooms?: boolean;
   concurrency?: string;
   workers?: string;
@@ -110,6 +111,10 @@ export function registerDaemon(program: Command, ctx: CommandContext): void {
       'give up standing by for the state lock after this long (exit 4); default: wait forever',
     )
     .option('--prune', 'delete owned rooms whose spec is gone (config: prune)')
+    .option(
+      '--force',
+      'make spec deletes past maxDeletes (counted per full resync), act on an empty spec set',
+    )
     .option(
       '--reassert-rooms',
       'each full resync re-sends CreateRoom for the declared rooms LiveKit lists, moving those of a dead node to a live one (a multi-node LiveKit)',
@@ -249,6 +254,7 @@ export function registerDaemon(program: Command, ctx: CommandContext): void {
       prune: flags.prune ?? config.prune,
       reassertRooms: flags.reassertRooms === true,
       maxDeletes: config.maxDeletes,
+      force: flags.force === true,
       concurrency: whole(flags.concurrency, config.concurrency, '--concurrency'),
       workers: whole(flags.workers, 8, '--workers'),
       rate: {
