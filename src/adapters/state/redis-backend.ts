@@ -6,6 +6,7 @@ import type { AcquireOptions, LockRequest, StateBackend, StateLock } from './bac
 import { newLockInfo, parseLockInfo, retryUntil } from './lock-info.ts';
 import { parseStateDocument } from './parse-state.ts';
 import { createStateLock } from './state-lock.ts';
+import { redisTargetOptions } from './redis-address.ts';
 import {
   startLease,
   withTimeout,
@@ -41,12 +42,6 @@ const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then
 const GUARDED_SET = `if redis.call('get', KEYS[1]) == ARGV[1] then
   redis.call('set', KEYS[2], ARGV[2]) return 1 else return 0 end`;
 
-export function splitAddress(address: string): { host: string; port: number } {
-  const m = /^(?:redis:\/\/)?\[?([^\]]+?)\]?:(\d+)$/.exec(address.trim());
-  if (!m?.[1] || !m[2]) throw new UsageError(`redis address must be HOST:PORT, got "${address}"`);
-  return { host: m[1], port: Number(m[2]) };
-}
-
 /** State in `<prefix>state`; the lock is a lease `<prefix>lock` with TTL and heartbeat. */
 export function createRedisBackend(opts: RedisBackendOptions): StateBackend {
   const prefix = opts.keyPrefix ?? DEFAULT_REDIS_PREFIX;
@@ -54,13 +49,10 @@ export function createRedisBackend(opts: RedisBackendOptions): StateBackend {
   const lockKey = `${prefix}lock`;
   const leaderKey = `${prefix}leader`;
   const ttl = Math.max(opts.ttlMs ?? DEFAULT_REDIS_TTL_MS, 300);
-  const { host, port } = splitAddress(opts.address);
+  const target = redisTargetOptions(opts);
+  const { host, port } = target;
   const client = new Redis({
-    host,
-    port,
-    ...(opts.password !== undefined ? { password: opts.password } : {}),
-    ...(opts.db !== undefined ? { db: opts.db } : {}),
-    lazyConnect: true,
+    ...target,
     // Fail calls rather than queue them forever while Redis is down.
     maxRetriesPerRequest: 2,
     enableOfflineQueue: true,

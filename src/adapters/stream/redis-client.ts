@@ -3,7 +3,8 @@
  * (address, password, key prefix) as the Redis state backend.
  */
 import { Redis } from 'ioredis';
-import { DEFAULT_REDIS_PREFIX, splitAddress } from '../state/redis-backend.ts';
+import { redisTargetOptions } from '../state/redis-address.ts';
+import { DEFAULT_REDIS_PREFIX } from '../state/redis-backend.ts';
 
 export interface RedisConnectionOptions {
   address: string;
@@ -22,13 +23,10 @@ export interface RedisConnection {
 }
 
 export function openRedisConnection(o: RedisConnectionOptions): RedisConnection {
-  const { host, port } = splitAddress(o.address);
+  const target = redisTargetOptions(o);
+  const { host, port } = target;
   const options = {
-    host,
-    port,
-    ...(o.password !== undefined ? { password: o.password } : {}),
-    ...(o.db !== undefined ? { db: o.db } : {}),
-    lazyConnect: true,
+    ...target,
     // A webhook must get its answer (503 with Retry-After) rather than wait for Redis forever.
     maxRetriesPerRequest: 1,
     connectTimeout: 2_000,
